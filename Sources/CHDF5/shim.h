@@ -1,0 +1,39 @@
+#ifndef SELFASSEMBLE_CHDF5_SHIM_H
+#define SELFASSEMBLE_CHDF5_SHIM_H
+
+/* HDF5's native type ids, property-list defaults and file-access flags are C macros
+   (some expand to function calls that open the library first), which Swift cannot
+   import. Each one is exposed here as a static inline function of the same meaning. */
+#include <hdf5.h>
+
+static inline hid_t sa_H5P_DEFAULT(void) { return H5P_DEFAULT; }
+static inline hid_t sa_H5S_ALL(void) { return H5S_ALL; }
+static inline hid_t sa_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
+static inline hid_t sa_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
+static inline hid_t sa_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
+
+static inline hid_t sa_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t sa_H5T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }
+static inline hid_t sa_H5T_NATIVE_INT32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t sa_H5T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
+static inline hid_t sa_H5T_NATIVE_UINT8(void) { return H5T_NATIVE_UINT8; }
+static inline hid_t sa_H5T_NATIVE_UINT64(void) { return H5T_NATIVE_UINT64; }
+static inline hid_t sa_H5T_C_S1(void) { return H5T_C_S1; }
+static inline hid_t sa_H5T_IEEE_F32LE(void) { return H5T_IEEE_F32LE; }
+static inline hid_t sa_H5T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
+static inline hid_t sa_H5T_STD_I32LE(void) { return H5T_STD_I32LE; }
+static inline hid_t sa_H5T_STD_I64LE(void) { return H5T_STD_I64LE; }
+static inline hid_t sa_H5T_STD_U8LE(void) { return H5T_STD_U8LE; }
+static inline hid_t sa_H5T_STD_U64LE(void) { return H5T_STD_U64LE; }
+
+static inline unsigned sa_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
+static inline unsigned sa_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
+static inline unsigned sa_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
+static inline unsigned sa_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
+
+static inline hsize_t sa_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
+
+/* Silence HDF5's own error-stack printing: the store reports errors itself, one line each. */
+static inline void sa_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+#endif

@@ -1,0 +1,27 @@
+/// The rates of the ascending (upstream) stream for a minibatch: z_l = W_l h_{l-1} + b_l,
+/// h_l = relu(z_l) below the top, h_L = z_L (the logits). One row per sample.
+public struct AscendingActivity: Sendable {
+    /// h_0 (the input) ... h_L; `h[l]` is level l.
+    public var h: [Matrix]
+    /// z_1 ... z_L at `z[l]`; `z[0]` is the input again, for uniform indexing.
+    public var z: [Matrix]
+
+    public var logits: Matrix { h[h.count - 1] }
+
+    public init(circuit: Circuit, input: Matrix) {
+        precondition(input.cols == circuit.architecture.upstreamSizes[0],
+                     "input has \(input.cols) features, U_0 has \(circuit.architecture.upstreamSizes[0]) cells")
+        var h = [input], z = [input]
+        let L = circuit.levels
+        for l in 1...L {
+            var zl = BLAS.product(h[l - 1], circuit[l].W, transposeB: true)
+            zl.addToEachRow(circuit[l].b)
+            z.append(zl)
+            var hl = zl
+            if l < L { Activation.relu.apply(&hl) }
+            h.append(hl)
+        }
+        self.h = h
+        self.z = z
+    }
+}

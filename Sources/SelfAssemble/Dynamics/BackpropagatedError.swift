@@ -1,0 +1,23 @@
+/// Backpropagation's error at every level of the upstream network (the reference the motif
+/// metrics compare with): delta_L = e, delta_{l-1} = relu'(z_{l-1}) * (W_l^T delta_l).
+public struct BackpropagatedError: Sendable {
+    /// delta_1 ... delta_L at `delta[l]` (`delta[0]` unused, empty).
+    public var delta: [Matrix]
+
+    public init(circuit: Circuit, ascending: AscendingActivity, error: Matrix) {
+        let L = circuit.levels
+        var delta = [Matrix](repeating: Matrix(zeros: 0, 0), count: L + 1)
+        delta[L] = error
+        for l in stride(from: L, through: 2, by: -1) {
+            var prev = BLAS.product(delta[l], circuit[l].W)
+            prev.multiplyElementwise(by: reluGate(ascending.z[l - 1]))
+            delta[l - 1] = prev
+        }
+        self.delta = delta
+    }
+
+    /// grad_{W_l} Loss = delta_l^T h_{l-1} (n_l x n_{l-1}), summed over the batch.
+    public func gradientW(level l: Int, ascending: AscendingActivity) -> Matrix {
+        BLAS.product(delta[l], transposeA: true, ascending.h[l - 1])
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// The loss the error module computes on the top level's rates.
+public enum Loss: String, Sendable, Codable, CaseIterable {
+    /// Softmax cross-entropy; e = p - y.
+    case crossEntropy = "cross-entropy"
+    /// Half the squared error against the one-hot target; e = z_L - y.
+    case meanSquaredError = "mse"
+}
+
+/// The error module on top of the upstream stream: e = dLoss/dz_L for each sample,
+/// divided by the batch size so that updates summed over a batch follow the mean loss.
+public struct ErrorSignal: Sendable {
+    /// e / B, one row per sample: the error module's output d_L.
+    public var error: Matrix
+    /// Mean loss over the batch.
+    public var loss: Double
+    /// Number of samples whose largest logit is the label.
+    public var correct: Int
+
+    public init(logits: Matrix, labels: [Int], loss kind: Loss) {
+        precondition(labels.count == logits.rows, "one label per sample")
+        let b = logits.rows, k = logits.cols
+        var e = Matrix(zeros: b, k)
+        var total = 0.0
+        var correct = 0
+        for r in 0..<b {
+            let y = labels[r]
+            var best = 0
+            for c in 1..<k where logits[r, c] > logits[r, best] { best = c }
+            if best == y { correct += 1 }
+            switch kind {
+            case .crossEntropy:
+                let mx = Double(logits[r, best])
+                var sum = 0.0
+                for c in 0..<k { sum += exp(Double(logits[r, c]) - mx) }
+                let logSum = log(sum) + mx
+                total += logSum - Double(logits[r, y])
+                for c in 0..<k {
+                    let p = exp(Double(logits[r, c]) - logSum)
+                    e[r, c] = Float((p - (c == y ? 1 : 0)) / Double(b))
+                }
+            case .meanSquaredError:
+                for c in 0..<k {
+                    let diff = Double(logits[r, c]) - (c == y ? 1 : 0)
+                    total += 0.5 * diff * diff
+                    e[r, c] = Float(diff / Double(b))
+                }
+            }
+        }
+        error = e
+        loss = total / Double(max(b, 1))
+        self.correct = correct
+    }
+}

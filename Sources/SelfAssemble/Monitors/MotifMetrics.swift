@@ -1,0 +1,54 @@
+/// The motif metrics of one level at one moment: what the self-assembly detector measures.
+public struct LevelMotifMetrics: Equatable, Sendable, Codable {
+    public var level: Int
+    /// cos(V_l, Vbar_l^T).
+    public var reciprocity: Double
+    /// cos(Wbar_l V_l, W_l^T); nil at level 1, which has no Wbar.
+    public var descending: Double?
+    /// cos(dW_l, -H_l grad_{W_l}) on the probe batch. At the top level the error module trains
+    /// W_L directly (its learning-rate matrix is the identity), so there it equals alignment_bp.
+    public var alignmentH: Double
+    /// cos(dW_l, -grad_{W_l}) on the probe batch.
+    public var alignmentBP: Double
+    /// Eigenvalues of H_l = Vbar_l Vbar_l^T.
+    public var spectrum: Spectrum
+}
+
+/// Measures the motif metrics of a circuit against exact backpropagation on a fixed probe batch.
+public struct MotifMonitor: Sendable {
+    public let probeInput: Matrix
+    public let probeLabels: [Int]
+    public let circuitRule: CircuitRule
+    public let reference: BackpropRule
+
+    public init(probeInput: Matrix, probeLabels: [Int], loss: Loss, downstreamActivation: Activation) {
+        self.probeInput = probeInput
+        self.probeLabels = probeLabels
+        circuitRule = CircuitRule(loss: loss, downstreamActivation: downstreamActivation)
+        reference = BackpropRule(loss: loss)
+    }
+
+    public func measure(_ circuit: Circuit) -> [LevelMotifMetrics] {
+        let circuitStep = circuitRule.plasticity(of: circuit, input: probeInput, labels: probeLabels)
+        let bpStep = reference.plasticity(of: circuit, input: probeInput, labels: probeLabels)
+        let L = circuit.levels
+        return (1...L).map { l in
+            let s = circuit[l]
+            let dW = circuitStep[l].W!, minusGrad = bpStep[l].W!
+            let H = circuit.learningRateMatrix(level: l)
+            let alignmentBP = cosineSimilarity(dW, minusGrad)
+            let alignmentH = l == L ? alignmentBP : cosineSimilarity(dW, BLAS.product(H, minusGrad))
+            var descending: Double? = nil
+            if let wbar = s.Wbar {
+                descending = cosineSimilarity(BLAS.product(wbar, s.V), s.W.transposed)
+            }
+            return LevelMotifMetrics(
+                level: l,
+                reciprocity: cosineSimilarity(s.V, s.Vbar.transposed),
+                descending: descending,
+                alignmentH: alignmentH,
+                alignmentBP: alignmentBP,
+                spectrum: Spectrum(eigenvalues: SymmetricEigen.eigenvalues(H)))
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// A dense row-major matrix of Float32: the storage of every projection and of every
+/// minibatch of activity (one row per sample).
+///
+/// A value type: copying a circuit copies its weights, which is what snapshots and the
+/// side-by-side backpropagation run need. Products go through ``BLAS``.
+public struct Matrix: Equatable, Sendable {
+    public let rows: Int
+    public let cols: Int
+    public var values: [Float]
+
+    public init(rows: Int, cols: Int, values: [Float]) {
+        precondition(rows >= 0 && cols >= 0 && values.count == rows * cols,
+                     "Matrix \(rows)x\(cols) needs \(rows * cols) values, got \(values.count)")
+        self.rows = rows
+        self.cols = cols
+        self.values = values
+    }
+
+    public init(zeros rows: Int, _ cols: Int) {
+        self.init(rows: rows, cols: cols, values: [Float](repeating: 0, count: rows * cols))
+    }
+
+    /// Independent normal entries with the given standard deviation.
+    public init(normal rows: Int, _ cols: Int, std: Float, using rng: inout Xoshiro256StarStar) {
+        var values = [Float](repeating: 0, count: rows * cols)
+        for i in values.indices { values[i] = Float(rng.nextNormal()) * std }
+        self.init(rows: rows, cols: cols, values: values)
+    }
+
+    public var count: Int { values.count }
+    public var shape: (rows: Int, cols: Int) { (rows, cols) }
+
+    public subscript(row: Int, col: Int) -> Float {
+        get { values[row * cols + col] }
+        set { values[row * cols + col] = newValue }
+    }
+
+    /// The transpose, as a new matrix.
+    public var transposed: Matrix {
+        var out = Matrix(zeros: cols, rows)
+        values.withUnsafeBufferPointer { src in
+            out.values.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<rows {
+                    for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] }
+                }
+            }
+        }
+        return out
+    }
+
+    /// One row, copied out.
+    public func row(_ r: Int) -> [Float] { Array(values[(r * cols)..<((r + 1) * cols)]) }
+
+    /// The rows at the given indices, in that order (a minibatch out of a data set).
+    public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {
+        var out = [Float]()
+        out.reserveCapacity(indices.count * cols)
+        for r in indices { out.append(contentsOf: values[(r * cols)..<((r + 1) * cols)]) }
+        return Matrix(rows: indices.count, cols: cols, values: out)
+    }
+
+    /// Column sums (the sum over the rows of a batch): the bias update of a batch.
+    public func columnSums() -> [Float] {
+        var sums = [Float](repeating: 0, count: cols)
+        for r in 0..<rows {
+            for c in 0..<cols { sums[c] += values[r * cols + c] }
+        }
+        return sums
+    }
+
+    /// Applies `f` to every entry in place.
+    public mutating func apply(_ f: (Float) -> Float) {
+        for i in values.indices { values[i] = f(values[i]) }
+    }
+
+    /// Entry-wise product in place (`self ⊙= other`): gating by a mask.
+    public mutating func multiplyElementwise(by other: Matrix) {
+        precondition(rows == other.rows && cols == other.cols, "shape mismatch in ⊙")
+        for i in values.indices { values[i] *= other.values[i] }
+    }
+
+    /// Adds a row vector to every row (the bias of a layer).
+    public mutating func addToEachRow(_ v: [Float]) {
+        precondition(v.count == cols, "bias length \(v.count) does not match \(cols) columns")
+        for r in 0..<rows {
+            for c in 0..<cols { values[r * cols + c] += v[c] }
+        }
+    }
+
+    /// True when every entry is finite: a diverging run is caught at once.
+    public var isFinite: Bool { values.allSatisfy { $0.isFinite } }
+}

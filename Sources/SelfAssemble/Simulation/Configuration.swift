@@ -1,0 +1,59 @@
+/// Everything that determines a run, with the defaults of the embedded circuit. Stored in
+/// full (as JSON) in every run file, so that a run can be read back and repeated.
+public struct SimulationConfiguration: Equatable, Sendable, Codable {
+    public var seed: UInt64 = 7
+    /// n_0 ... n_L.
+    public var sizes: [Int] = [64, 128, 128, 10]
+    /// Downstream ratio r (one value for all levels, or one per level).
+    public var ratios: [Double] = [2]
+    public var rule: RuleKind = .circuit
+    public var loss: Loss = .crossEntropy
+    /// phi, the activation of the downstream groups.
+    public var downstreamActivation: Activation = .identity
+    public var batch: Int = 32
+    /// Learning epochs (passes over the training set).
+    public var epochs: Int = 30
+    public var developmentSteps: Int = 3_000
+    /// eta_dev, the Hebbian rate of V and Vbar during development.
+    public var developmentRate: Float = 0.05
+    public var etaW: Float = 0.1
+    /// eta_V during learning; 0 (V and Vbar fixed after development) performs best.
+    public var etaV: Float = 0
+    public var weightDecay: Float = 1e-3
+    /// The projection kinds that are plastic, in every phase.
+    public var plastic: [ProjectionKind] = ProjectionKind.allCases
+    /// A snapshot every this many steps (and at the first step, the end of development and the last step).
+    public var snapshotEvery: Int = 100
+    /// Samples of the fixed probe batch on which alignment is measured.
+    public var probeSize: Int = 256
+    public var thresholds = AssemblyThresholds()
+    /// OpenBLAS threads; results are bit-identical for the same count.
+    public var threads: Int = 1
+
+    public init() {}
+
+    public var plasticitySettings: PlasticitySettings {
+        PlasticitySettings(etaW: etaW, etaV: etaV, weightDecay: weightDecay, plastic: Set(plastic))
+    }
+
+    /// Checks every field and returns the architecture; throws one message naming the field.
+    public func validated() throws -> Architecture {
+        let architecture = try Architecture(sizes: sizes, ratios: ratios)
+        func require(_ ok: Bool, _ message: String) throws {
+            if !ok { throw ConfigurationError(message) }
+        }
+        try require(batch >= 1, "batch must be a positive integer, got \(batch)")
+        try require(epochs >= 0, "epochs must be 0 or more, got \(epochs)")
+        try require(developmentSteps >= 0, "development-steps must be 0 or more, got \(developmentSteps)")
+        try require(etaW >= 0 && etaW.isFinite, "eta-w must be a finite number >= 0, got \(etaW)")
+        try require(etaV >= 0 && etaV.isFinite, "eta-v must be a finite number >= 0, got \(etaV)")
+        try require(developmentRate >= 0 && developmentRate.isFinite, "development rate must be a finite number >= 0, got \(developmentRate)")
+        try require(weightDecay >= 0 && weightDecay < 1, "weight-decay must be in [0, 1), got \(weightDecay)")
+        try require(snapshotEvery >= 1, "snapshot-every must be a positive integer, got \(snapshotEvery)")
+        try require(probeSize >= 1, "probe size must be a positive integer, got \(probeSize)")
+        try require(threads >= 1, "threads must be a positive integer, got \(threads)")
+        try require(thresholds.consecutive >= 1, "the detector needs K >= 1 consecutive snapshots, got \(thresholds.consecutive)")
+        try require(developmentSteps + epochs > 0, "nothing to simulate: development-steps and epochs are both 0")
+        return architecture
+    }
+}

@@ -1,0 +1,67 @@
+/// A recorded moment of a run: the full circuit and every measurement.
+public struct Snapshot: Sendable {
+    /// Number of updates applied so far (0: the random initial circuit).
+    public var step: Int
+    public var phase: Phase
+    /// Completed learning epochs.
+    public var epoch: Int
+    public var circuit: Circuit
+    public var motif: [LevelMotifMetrics]
+    /// Mean loss and accuracy over the current epoch's batches so far (NaN in development).
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    /// Accuracy on the test set now.
+    public var testAccuracy: Double
+}
+
+/// A lightweight report after every step, for progress displays.
+public struct Progress: Sendable {
+    public var step: Int
+    public var totalSteps: Int
+    public var phase: Phase
+    public var epoch: Int
+    public var epochs: Int
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    /// The latest snapshot's measurements.
+    public var latestTestAccuracy: Double
+    public var latestMotif: [LevelMotifMetrics]
+}
+
+/// What a run reports as it goes.
+public enum SimulationEvent: Sendable {
+    case progress(Progress)
+    case snapshot(Snapshot)
+    /// The motif assembled at `level`, with its onset step.
+    case assembled(level: Int, onsetStep: Int)
+    /// A learning epoch ended.
+    case epochEnded(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double)
+}
+
+/// The end of a run.
+public struct SimulationSummary: Sendable {
+    public var rule: RuleKind
+    public var steps: Int
+    public var finalTestAccuracy: Double
+    public var finalTrainAccuracy: Double
+    /// Test accuracy after each epoch.
+    public var testAccuracyByEpoch: [Double]
+    /// Onset step per level (index l - 1), nil where the motif did not assemble.
+    public var onsets: [Int?]
+    /// The first metric that fell short at the last snapshot, for levels that did not assemble.
+    public var shortfalls: [String?]
+    public var finalMotif: [LevelMotifMetrics]
+    public var finalCircuit: Circuit
+}
+
+/// A run that cannot go on.
+public enum SimulationError: Error, CustomStringConvertible {
+    case diverged(step: Int)
+
+    public var description: String {
+        switch self {
+        case .diverged(let step):
+            "the circuit diverged at step \(step) (a weight or the loss is not finite): lower --eta-w or --eta-v"
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// A run of the circuit: the development phase, then the learning phase, with snapshots and
+/// the assembly detector. Pure computation: what happens is reported through events, and
+/// the command-line tool and the HDF5 store listen.
+///
+/// The whole mutable state sits in stored properties (weights, generators, data order, step),
+/// so a run is determined by its configuration, its data and its step count.
+public struct Simulation: Sendable {
+    public let configuration: SimulationConfiguration
+    public let architecture: Architecture
+    public let data: DataSplit
+    public let rule: any LearningRule
+    public let monitor: MotifMonitor
+    public let development: SpontaneousActivity
+    public let batchesPerEpoch: Int
+
+    public private(set) var circuit: Circuit
+    public private(set) var step = 0
+    public private(set) var detector: AssemblyDetector
+    private var developmentRng: Xoshiro256StarStar
+    private var dataRng: Xoshiro256StarStar
+    private var epochOrder: [Int] = []
+    private var epochLoss = 0.0
+    private var epochCorrect = 0
+    private var epochSamples = 0
+    private var testAccuracyByEpoch: [Double] = []
+    private var latestTestAccuracy = Double.nan
+    private var latestMotif: [LevelMotifMetrics] = []
+
+    public var developmentSteps: Int { configuration.developmentSteps }
+    public var totalSteps: Int { developmentSteps + configuration.epochs * batchesPerEpoch }
+    public var phase: Phase { step < developmentSteps ? .development : .learning }
+    public var isFinished: Bool { step >= totalSteps }
+
+    public init(configuration: SimulationConfiguration, data: DataSplit) throws {
+        let architecture = try configuration.validated()
+        try data.check(against: architecture)
+        guard data.train.count >= configuration.batch else {
+            throw ConfigurationError("batch \(configuration.batch) is larger than the training set (\(data.train.count) samples): lower --batch")
+        }
+        self.configuration = configuration
+        self.architecture = architecture
+        self.data = data
+        rule = configuration.rule.makeRule(loss: configuration.loss, downstreamActivation: configuration.downstreamActivation)
+        var probeRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.probeBatch.rawValue)
+        let probe = data.train.subset(probeRng.permutation(data.train.count).prefix(configuration.probeSize))
+        monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels,
+                               loss: configuration.loss, downstreamActivation: configuration.downstreamActivation)
+        development = SpontaneousActivity(rate: configuration.developmentRate, batch: configuration.batch,
+                                          downstreamActivation: configuration.downstreamActivation)
+        batchesPerEpoch = data.train.count / configuration.batch
+        circuit = Circuit(randomFor: architecture, seed: configuration.seed)
+        detector = AssemblyDetector(levels: architecture.levels, thresholds: configuration.thresholds)
+        developmentRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.spontaneousActivity.rawValue)
+        dataRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.dataOrder.rawValue)
+    }
+
+    /// Runs to the end, reporting every event. An error thrown by `onEvent` stops the run.
+    @discardableResult
+    public mutating func run(onEvent: (SimulationEvent) throws -> Void = { _ in }) throws -> SimulationSummary {
+        if step == 0 { try record(onEvent) }
+        while !isFinished {
+            try advance(onEvent)
+        }
+        return summary
+    }
+
+    /// Takes one step (development or learning) and reports what it produced.
+    public mutating func advance(_ onEvent: (SimulationEvent) throws -> Void) throws {
+        precondition(!isFinished, "the run is finished")
+        if phase == .development {
+            development.step(&circuit, plastic: Set(configuration.plastic), using: &developmentRng)
+        } else {
+            try learningStep(onEvent)
+        }
+        step += 1
+        if !circuit.isFinite { throw SimulationError.diverged(step: step) }
+        if isSnapshotStep { try record(onEvent) }
+        try onEvent(.progress(progress))
+    }
+
+    private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws {
+        let learningStep = step - developmentSteps
+        let position = learningStep % batchesPerEpoch
+        if position == 0 {
+            epochOrder = dataRng.permutation(data.train.count)
+            epochLoss = 0
+            epochCorrect = 0
+            epochSamples = 0
+        }
+        let indices = epochOrder[(position * configuration.batch)..<((position + 1) * configuration.batch)]
+        let batch = data.train.subset(indices)
+        let plasticity = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
+        guard plasticity.loss.isFinite else { throw SimulationError.diverged(step: step) }
+        epochLoss += plasticity.loss * Double(plasticity.samples)
+        epochCorrect += plasticity.correct
+        epochSamples += plasticity.samples
+        circuit.apply(plasticity, settings: configuration.plasticitySettings)
+        if position == batchesPerEpoch - 1 {
+            let accuracy = testAccuracy()
+            testAccuracyByEpoch.append(accuracy)
+            latestTestAccuracy = accuracy
+            try onEvent(.epochEnded(epoch: testAccuracyByEpoch.count, trainLoss: trainLoss,
+                                    trainAccuracy: trainAccuracy, testAccuracy: accuracy))
+        }
+    }
+
+    /// Snapshots at the first step, every `snapshotEvery` steps, at the end of development and at the last step.
+    private var isSnapshotStep: Bool {
+        step % configuration.snapshotEvery == 0 || step == developmentSteps || step == totalSteps
+    }
+
+    private mutating func record(_ onEvent: (SimulationEvent) throws -> Void) throws {
+        let motif = monitor.measure(circuit)
+        latestMotif = motif
+        latestTestAccuracy = testAccuracy()
+        for level in detector.observe(step: step, metrics: motif) {
+            try onEvent(.assembled(level: level, onsetStep: detector.onsets[level - 1]!))
+        }
+        try onEvent(.snapshot(Snapshot(
+            step: step, phase: step <= developmentSteps && developmentSteps > 0 ? .development : .learning,
+            epoch: completedEpochs, circuit: circuit, motif: motif,
+            trainLoss: trainLoss, trainAccuracy: trainAccuracy, testAccuracy: latestTestAccuracy)))
+    }
+
+    public var completedEpochs: Int { max(0, step - developmentSteps) / max(batchesPerEpoch, 1) }
+    private var trainLoss: Double { epochSamples > 0 ? epochLoss / Double(epochSamples) : .nan }
+    private var trainAccuracy: Double { epochSamples > 0 ? Double(epochCorrect) / Double(epochSamples) : .nan }
+
+    /// Accuracy of the current circuit on the test set.
+    public func testAccuracy() -> Double {
+        accuracy(of: circuit, on: data.test)
+    }
+
+    public var progress: Progress {
+        Progress(step: step, totalSteps: totalSteps, phase: isFinished ? .learning : phase,
+                 epoch: completedEpochs, epochs: configuration.epochs, trainLoss: trainLoss,
+                 trainAccuracy: trainAccuracy, latestTestAccuracy: latestTestAccuracy, latestMotif: latestMotif)
+    }
+
+    public var summary: SimulationSummary {
+        SimulationSummary(
+            rule: configuration.rule, steps: step, finalTestAccuracy: latestTestAccuracy,
+            finalTrainAccuracy: trainAccuracy, testAccuracyByEpoch: testAccuracyByEpoch,
+            onsets: detector.onsets,
+            shortfalls: detector.latest.map { detector.onsets[$0.level - 1] == nil ? detector.thresholds.shortfall($0) : nil },
+            finalMotif: latestMotif, finalCircuit: circuit)
+    }
+}
+
+/// Fraction of samples whose largest logit is the label.
+public func accuracy(of circuit: Circuit, on data: LabeledData) -> Double {
+    guard data.count > 0 else { return .nan }
+    let logits = AscendingActivity(circuit: circuit, input: data.inputs).logits
+    var correct = 0
+    for r in 0..<logits.rows {
+        var best = 0
+        for c in 1..<logits.cols where logits[r, c] > logits[r, best] { best = c }
+        if best == data.labels[r] { correct += 1 }
+    }
+    return Double(correct) / Double(data.count)
+}
