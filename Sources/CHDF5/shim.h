@@ -36,4 +36,16 @@ static inline hsize_t sa_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
 /* Silence HDF5's own error-stack printing: the store reports errors itself, one line each. */
 static inline void sa_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
+/* Added for the run-file store (SelfAssembleStore). */
+static inline hid_t sa_H5E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline hid_t sa_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
+static inline hid_t sa_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
+static inline hid_t sa_H5T_NATIVE_CHAR(void) { return H5T_NATIVE_CHAR; }
+/* H5T_VARIABLE is the size of a variable-length string type: ((size_t)-1). */
+static inline size_t sa_H5T_VARIABLE(void) { return H5T_VARIABLE; }
+static inline unsigned sa_H5P_CRT_ORDER_TRACKED(void) { return H5P_CRT_ORDER_TRACKED; }
+static inline unsigned sa_H5P_CRT_ORDER_INDEXED(void) { return H5P_CRT_ORDER_INDEXED; }
+static inline int sa_H5Z_FILTER_DEFLATE(void) { return H5Z_FILTER_DEFLATE; }
+static inline int sa_H5Z_FILTER_SHUFFLE(void) { return H5Z_FILTER_SHUFFLE; }
+
 #endif

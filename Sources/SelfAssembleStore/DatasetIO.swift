@@ -1,0 +1,94 @@
+import CHDF5
+
+/// Fixed-size datasets (written once, e.g. onsets and per-epoch accuracies) and reading of
+/// any dataset back, with checks that turn a foreign or damaged file into a StoreError
+/// instead of a crash or a huge allocation.
+enum DatasetIO {
+    /// The largest number of values the reader loads in one call: a corrupt shape must not
+    /// make it try to allocate terabytes.
+    static let maximumValues = 1 << 31
+
+    /// Creates a 1-D dataset of fixed length holding `values`, or overwrites it if it exists.
+    @discardableResult
+    static func writeVector<T: HDF5Element>(_ values: [T], named name: String, in parent: HDF5Handle, path: String, file: String) throws -> HDF5Handle {
+        let dataset: HDF5Handle
+        if HDF5.linkExists(parent, name) {
+            dataset = try HDF5.openDataset(parent, name, in: file)
+            guard try HDF5.shape(of: dataset, "\(path) in \(file)") == [values.count] else {
+                throw StoreError("cannot write \(path) in \(file): it exists with a different length")
+            }
+        } else {
+            let space = try HDF5.simpleSpace([values.count])
+            dataset = try HDF5Handle(
+                H5Dcreate2(parent.id, name, T.fileType, space.id, sa_H5P_DEFAULT(), sa_H5P_DEFAULT(), sa_H5P_DEFAULT()),
+                .dataset, "cannot create dataset \(path) in \(file)")
+        }
+        if !values.isEmpty {
+            try values.withUnsafeBufferPointer { buffer in
+                try check(H5Dwrite(dataset.id, T.memoryType, sa_H5S_ALL(), sa_H5S_ALL(), sa_H5P_DEFAULT(), buffer.baseAddress),
+                          "cannot write \(path) in \(file)")
+            }
+        }
+        return dataset
+    }
+
+    /// Checks that a dataset's stored type can be read as `T` without changing its meaning.
+    private static func checkType<T: HDF5Element>(_ dataset: HDF5Handle, as _: T.Type, _ what: String) throws {
+        let type = try HDF5Handle(H5Dget_type(dataset.id), .datatype, "cannot read the type of \(what)")
+        let typeClass = H5Tget_class(type.id)
+        guard typeClass == T.typeClass || (T.typeClass == H5T_FLOAT && typeClass == H5T_INTEGER) else {
+            throw StoreError("\(what) does not hold \(T.typeClass == H5T_FLOAT ? "numbers" : "integers")")
+        }
+    }
+
+    /// Every value of a dataset, flattened in row-major order, with its shape.
+    static func readAll<T: HDF5Element>(_ dataset: HDF5Handle, as _: T.Type, _ what: String) throws -> (values: [T], shape: [Int]) {
+        try checkType(dataset, as: T.self, what)
+        let shape = try HDF5.shape(of: dataset, what)
+        let count = try checkedCount(shape, what)
+        var values = [T](repeating: T(), count: count)
+        if count > 0 {
+            try values.withUnsafeMutableBufferPointer { buffer in
+                try check(H5Dread(dataset.id, T.memoryType, sa_H5S_ALL(), sa_H5S_ALL(), sa_H5P_DEFAULT(), buffer.baseAddress),
+                          "cannot read \(what) (the file may be truncated or damaged)")
+            }
+        }
+        return (values, shape)
+    }
+
+    /// Entry `index` along the first axis of a dataset of rank >= 1, flattened, with the
+    /// shape of one entry.
+    static func readEntry<T: HDF5Element>(_ dataset: HDF5Handle, index: Int, as _: T.Type, _ what: String) throws -> (values: [T], shape: [Int]) {
+        try checkType(dataset, as: T.self, what)
+        let shape = try HDF5.shape(of: dataset, what)
+        guard let entries = shape.first else { throw StoreError("\(what) is a scalar, not a series") }
+        guard index >= 0 && index < entries else {
+            throw StoreError("\(what) has \(entries) entries, no entry \(index) (valid: 0...\(entries - 1))")
+        }
+        let trailing = Array(shape.dropFirst())
+        let count = try checkedCount(trailing, what)
+        let fileSpace = try HDF5Handle(H5Dget_space(dataset.id), .dataspace, "cannot read \(what)")
+        let start = [hsize_t(index)] + trailing.map { _ in hsize_t(0) }
+        let size = [hsize_t(1)] + trailing.map { hsize_t($0) }
+        try check(H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, size, nil), "cannot select entry \(index) of \(what)")
+        var values = [T](repeating: T(), count: count)
+        if count > 0 {
+            let memorySpace = try HDF5.simpleSpace([count])
+            try values.withUnsafeMutableBufferPointer { buffer in
+                try check(H5Dread(dataset.id, T.memoryType, memorySpace.id, fileSpace.id, sa_H5P_DEFAULT(), buffer.baseAddress),
+                          "cannot read entry \(index) of \(what) (the file may be truncated or damaged)")
+            }
+        }
+        return (values, trailing)
+    }
+
+    private static func checkedCount(_ shape: [Int], _ what: String) throws -> Int {
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow && product <= maximumValues else { throw StoreError("\(what) is too large to read (shape \(shape))") }
+            count = product
+        }
+        return count
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import SelfAssemble
+
+/// What a run file records about the run as a whole (its root attributes, populations,
+/// projection shapes and detector thresholds), known before the first snapshot.
+public struct RunMetadata: Sendable {
+    /// The full resolved configuration as JSON text: enough to repeat the run.
+    public var configurationJSON: String
+    public var seed: UInt64
+    /// Where the data came from, in one line (e.g. the DataSplit description).
+    public var dataDescription: String
+    public var architecture: Architecture
+    public var thresholds: AssemblyThresholds
+
+    public init(configurationJSON: String, seed: UInt64, dataDescription: String, architecture: Architecture, thresholds: AssemblyThresholds) {
+        self.configurationJSON = configurationJSON
+        self.seed = seed
+        self.dataDescription = dataDescription
+        self.architecture = architecture
+        self.thresholds = thresholds
+    }
+
+    /// The metadata of a simulation, with its configuration encoded as sorted, indented JSON
+    /// (stable text, so that two files of the same configuration compare equal).
+    public init(simulation: Simulation) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let json: Data
+        do {
+            json = try encoder.encode(simulation.configuration)
+        } catch {
+            throw StoreError("cannot encode the configuration as JSON: \(error)")
+        }
+        self.init(configurationJSON: String(decoding: json, as: UTF8.self),
+                  seed: simulation.configuration.seed,
+                  dataDescription: simulation.data.description,
+                  architecture: simulation.architecture,
+                  thresholds: simulation.configuration.thresholds)
+    }
+}

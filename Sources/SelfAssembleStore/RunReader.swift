@@ -1,0 +1,292 @@
+import CHDF5
+import Foundation
+import SelfAssemble
+
+/// The outcome of a run or of its backpropagation comparison, as stored in /summary and
+/// /comparison/bp.
+public struct RunOutcome: Equatable, Sendable {
+    public var rule: String
+    public var steps: Int
+    public var finalTestAccuracy: Double
+    public var finalTrainAccuracy: Double
+    public var testAccuracyByEpoch: [Double]
+    /// The step at which learning diverged and the run stopped; nil for a run that went to the end.
+    public var divergedAtStep: Int?
+}
+
+/// Reads a run file back: the root attributes at once, everything else on demand.
+///
+/// Every problem with the file (missing, not HDF5, HDF5 but not a run, a newer format,
+/// truncated or damaged) is a StoreError with a one-line message; the reader never traps
+/// on the contents of a file. A file still being written can be opened: it shows every
+/// snapshot completed before it was opened.
+public final class RunReader {
+    /// The newest format version this reader understands.
+    public static let supportedFormatVersion = RunLayout.formatVersion
+
+    public let path: String
+    public let formatVersion: Int
+    public let softwareVersion: String
+    public let seed: UInt64
+    public let configurationJSON: String
+    public let dataDescription: String
+    /// "running" while the writer has not finished (or was interrupted), "complete" after.
+    public let status: String
+    /// ISO 8601 UTC time at which the file was created.
+    public let created: String
+    /// Completed snapshots: the length of /snapshots/step.
+    public let snapshotCount: Int
+
+    private let file: HDF5Handle
+
+    public init(path: String) throws {
+        HDF5Diagnostics.silence()
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError("no such file: \(path); check the path of the run file")
+        }
+        guard !isDirectory.boolValue else {
+            throw StoreError("\(path) is a directory, not a run file; give the path of a .h5 run file")
+        }
+        let isHDF5 = H5Fis_hdf5(path)
+        if isHDF5 < 0 { throw HDF5Diagnostics.error("cannot read \(path): check that it is readable") }
+        guard isHDF5 > 0 else {
+            throw StoreError("\(path) is not an HDF5 file; expected a selfassemble run file (.h5)")
+        }
+        let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
+        // Without a lock, so that a run can be read while it is written (the writer flushes
+        // after every snapshot) and a stale lock never blocks reading.
+        try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
+        file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDONLY(), fapl.id), .file,
+                              "cannot open \(path): the HDF5 file is truncated or damaged")
+
+        guard file.hasAttribute(RunLayout.Root.format) else {
+            throw StoreError("\(path) is an HDF5 file but not a selfassemble run (it has no '\(RunLayout.Root.format)' attribute)")
+        }
+        let format: String
+        do {
+            format = try file.stringAttribute(RunLayout.Root.format, of: path)
+        } catch {
+            throw StoreError("\(path) is an HDF5 file but not a selfassemble run (its '\(RunLayout.Root.format)' attribute is not a string)")
+        }
+        guard format == RunLayout.format else {
+            throw StoreError("\(path) is an HDF5 file but not a selfassemble run (format is '\(format)', expected '\(RunLayout.format)')")
+        }
+        let version = try file.integerAttribute(RunLayout.Root.formatVersion, of: path)
+        guard version >= 1 else { throw StoreError("\(path) has an invalid format version \(version)") }
+        guard version <= Int64(Self.supportedFormatVersion) else {
+            throw StoreError("\(path) has run-file format version \(version), but selfassemble \(SelfAssembleVersion.string) reads only version \(Self.supportedFormatVersion): use a newer selfassemble")
+        }
+        formatVersion = Int(version)
+        softwareVersion = try file.stringAttribute(RunLayout.Root.softwareVersion, of: path)
+        seed = try file.unsignedAttribute(RunLayout.Root.seed, of: path)
+        configurationJSON = try file.stringAttribute(RunLayout.Root.configuration, of: path)
+        dataDescription = try file.stringAttribute(RunLayout.Root.data, of: path)
+        status = try file.stringAttribute(RunLayout.Root.status, of: path)
+        created = try file.stringAttribute(RunLayout.Root.created, of: path)
+        let snapshots = try HDF5.openGroup(file, RunLayout.snapshots, in: path)
+        let step = try HDF5.openDataset(snapshots, RunLayout.Snapshots.step, in: path)
+        let shape = try HDF5.shape(of: step, "/snapshots/step in \(path)")
+        guard shape.count == 1 else { throw StoreError("/snapshots/step in \(path) is not one-dimensional") }
+        snapshotCount = shape[0]
+    }
+
+    /// True once the writer finished the run.
+    public var isComplete: Bool { status == RunLayout.Status.complete }
+
+    // MARK: - Snapshots
+
+    /// The step of every snapshot.
+    public func steps() throws -> [Int] {
+        try series(RunLayout.snapshots, RunLayout.Snapshots.step, as: Int64.self).map { Int($0) }
+    }
+
+    /// The phase of every snapshot.
+    public func phases() throws -> [Phase] {
+        try series(RunLayout.snapshots, RunLayout.Snapshots.phase, as: UInt8.self).map { code in
+            guard let phase = Phase.allCases.first(where: { $0.code == code }) else {
+                throw StoreError("/snapshots/phase in \(path) holds the unknown phase code \(code) (\(RunLayout.Snapshots.phaseLabels))")
+            }
+            return phase
+        }
+    }
+
+    /// Learning epochs completed at every snapshot.
+    public func epochs() throws -> [Int] {
+        try series(RunLayout.snapshots, RunLayout.Snapshots.epoch, as: Int32.self).map { Int($0) }
+    }
+
+    // MARK: - Weights
+
+    /// Projection names in the model's order, e.g. ["W_1", "V_1", "Vbar_1", "W_2", ...].
+    public func projectionNames() throws -> [String] {
+        let group = try HDF5.openGroup(file, RunLayout.projections, in: path)
+        return try HDF5.linkNames(group, "/projections in \(path)")
+    }
+
+    /// The weights of a projection at snapshot `snapshot` (0-based): target cells x source cells.
+    public func weights(_ projection: String, snapshot: Int) throws -> Matrix {
+        let group = try HDF5.openGroup(file, RunLayout.projections, in: path)
+        guard HDF5.linkExists(group, projection) else {
+            let names = (try? HDF5.linkNames(group, "/projections")) ?? []
+            throw StoreError("\(path) has no projection \(projection); it has \(names.joined(separator: ", "))")
+        }
+        let what = "/projections/\(projection) in \(path)"
+        let dataset = try HDF5.openDataset(group, projection, in: path)
+        let (values, shape) = try DatasetIO.readEntry(dataset, index: try checkedSnapshot(snapshot), as: Float.self, what)
+        guard shape.count == 2 else { throw StoreError("\(what) is not a series of matrices (entry shape \(shape))") }
+        return Matrix(rows: shape[0], cols: shape[1], values: values)
+    }
+
+    /// The bias b_l of U_l at a snapshot.
+    public func bias(level: Int, snapshot: Int) throws -> [Float] {
+        let group = try HDF5.openGroup(file, RunLayout.biases, in: path)
+        let name = RunLayout.biasName(level: level)
+        let what = "/biases/\(name) in \(path)"
+        let dataset = try HDF5.openDataset(group, name, in: path)
+        let (values, shape) = try DatasetIO.readEntry(dataset, index: try checkedSnapshot(snapshot), as: Float.self, what)
+        guard shape.count == 1 else { throw StoreError("\(what) is not a series of vectors") }
+        return values
+    }
+
+    /// The circuit's populations sizes, read from /populations.
+    public func architecture() throws -> Architecture {
+        let group = try HDF5.openGroup(file, RunLayout.populations, in: path)
+        let names = try HDF5.linkNames(group, "/populations in \(path)")
+        func size(_ name: String) throws -> Int {
+            let population = try HDF5.openGroup(group, name, in: path)
+            return Int(try population.integerAttribute("size", of: "/populations/\(name) in \(path)"))
+        }
+        let levels = names.filter { $0.hasPrefix("U_") }.count - 1
+        guard levels >= 1 else { throw StoreError("/populations in \(path) lists no levels") }
+        let upstream = try (0...levels).map { try size("U_\($0)") }
+        let downstream = try (1...levels).map { try size("D_\($0)") }
+        let ratios = zip(downstream, upstream.dropFirst()).map { Double($0) / Double($1) }
+        let architecture: Architecture
+        do {
+            architecture = try Architecture(sizes: upstream, ratios: ratios)
+        } catch {
+            throw StoreError("/populations in \(path) does not describe a valid circuit: \(error)")
+        }
+        guard architecture.downstreamSizes == downstream else {
+            throw StoreError("/populations in \(path) has downstream sizes \(downstream) that no ratio reproduces")
+        }
+        return architecture
+    }
+
+    /// The whole circuit (every projection and bias) at a snapshot.
+    public func circuit(snapshot: Int) throws -> Circuit {
+        let architecture = try architecture()
+        let synapses = try (1...architecture.levels).map { l -> LevelSynapses in
+            func matrix(_ kind: ProjectionKind) throws -> Matrix? {
+                guard let projection = architecture.projection(kind, level: l) else { return nil }
+                let m = try weights(projection.name, snapshot: snapshot)
+                guard m.rows == projection.rows && m.cols == projection.cols else {
+                    throw StoreError("/projections/\(projection.name) in \(path) is \(m.rows)x\(m.cols), the populations say \(projection.rows)x\(projection.cols)")
+                }
+                return m
+            }
+            let b = try bias(level: l, snapshot: snapshot)
+            guard b.count == architecture.upstreamSizes[l] else {
+                throw StoreError("/biases/b_\(l) in \(path) has \(b.count) values, U_\(l) has \(architecture.upstreamSizes[l]) cells")
+            }
+            return LevelSynapses(W: try matrix(.W)!, b: b, V: try matrix(.V)!, Vbar: try matrix(.Vbar)!, Wbar: try matrix(.Wbar))
+        }
+        return Circuit(architecture: architecture, synapses: synapses)
+    }
+
+    // MARK: - Metrics and outcome
+
+    /// Metric names in storage order (per level, then train_loss, train_accuracy, test_accuracy).
+    public func metricNames() throws -> [String] {
+        let group = try HDF5.openGroup(file, RunLayout.metrics, in: path)
+        return try HDF5.linkNames(group, "/metrics in \(path)")
+    }
+
+    /// One value per snapshot (NaN where the metric is not defined at that snapshot).
+    public func metric(_ name: String) throws -> [Double] {
+        let group = try HDF5.openGroup(file, RunLayout.metrics, in: path)
+        guard HDF5.linkExists(group, name) else {
+            throw StoreError("\(path) has no metric \(name); it has \(((try? metricNames()) ?? []).joined(separator: ", "))")
+        }
+        return try series(RunLayout.metrics, name, as: Double.self)
+    }
+
+    /// Onset step per level (index l - 1), nil where the motif did not assemble (or the run
+    /// did not finish).
+    public func onsets() throws -> [Int?] {
+        let group = try HDF5.openGroup(file, RunLayout.assembly, in: path)
+        let dataset = try HDF5.openDataset(group, RunLayout.Assembly.onsetStep, in: path)
+        let (values, shape) = try DatasetIO.readAll(dataset, as: Int64.self, "/assembly/onset_step in \(path)")
+        guard shape.count == 1 else { throw StoreError("/assembly/onset_step in \(path) is not one-dimensional") }
+        return values.map { $0 < 0 ? nil : Int($0) }
+    }
+
+    /// The detector thresholds the run used.
+    public func thresholds() throws -> AssemblyThresholds {
+        let group = try HDF5.openGroup(file, RunLayout.assembly, in: path)
+        let dataset = try HDF5.openDataset(group, RunLayout.Assembly.onsetStep, in: path)
+        let what = "/assembly/onset_step in \(path)"
+        return AssemblyThresholds(
+            reciprocity: try dataset.doubleAttribute("reciprocity", of: what),
+            descending: try dataset.doubleAttribute("descending", of: what),
+            alignmentH: try dataset.doubleAttribute("alignment_H", of: what),
+            consecutive: Int(try dataset.integerAttribute("consecutive", of: what)))
+    }
+
+    /// The circuit's own outcome (/summary); nil while the run is not finished.
+    public func summary() throws -> RunOutcome? {
+        guard HDF5.linkExists(file, RunLayout.summary) else { return nil }
+        return try outcome(at: "/" + RunLayout.summary)
+    }
+
+    /// The backpropagation comparison (/comparison/bp); nil when the run had none.
+    public func comparison() throws -> RunOutcome? {
+        let path = "/\(RunLayout.comparison)/\(RunLayout.comparisonBP)"
+        guard HDF5.linkExists(file, RunLayout.comparison),
+              HDF5.linkExists(try HDF5.openGroup(file, RunLayout.comparison, in: self.path), RunLayout.comparisonBP) else { return nil }
+        return try outcome(at: path)
+    }
+
+    // MARK: - Helpers
+
+    private func outcome(at groupPath: String) throws -> RunOutcome {
+        let group = try HDF5Handle(H5Gopen2(file.id, groupPath, sa_H5P_DEFAULT()), .group, "cannot open \(groupPath) in \(path)")
+        let what = "\(groupPath) in \(path)"
+        let dataset = try HDF5.openDataset(group, RunLayout.Summary.testAccuracyByEpoch, in: path)
+        let (byEpoch, _) = try DatasetIO.readAll(dataset, as: Double.self, "\(groupPath)/\(RunLayout.Summary.testAccuracyByEpoch) in \(path)")
+        return RunOutcome(
+            rule: try group.stringAttribute(RunLayout.Summary.rule, of: what),
+            steps: Int(try group.integerAttribute(RunLayout.Summary.steps, of: what)),
+            finalTestAccuracy: try group.doubleAttribute(RunLayout.Summary.finalTestAccuracy, of: what),
+            finalTrainAccuracy: try group.doubleAttribute(RunLayout.Summary.finalTrainAccuracy, of: what),
+            testAccuracyByEpoch: byEpoch,
+            divergedAtStep: Self.optionalStep(try group.integerAttribute(RunLayout.Summary.divergedAtStep, of: what)))
+    }
+
+    private static func optionalStep(_ stored: Int64) -> Int? {
+        stored < 0 ? nil : Int(stored)
+    }
+
+    /// A per-snapshot series, cut to the completed snapshots (a dataset can be one entry
+    /// longer when the writer was interrupted in the middle of a snapshot).
+    private func series<T: HDF5Element>(_ groupName: String, _ name: String, as _: T.Type) throws -> [T] {
+        let group = try HDF5.openGroup(file, groupName, in: path)
+        let what = "/\(groupName)/\(name) in \(path)"
+        let dataset = try HDF5.openDataset(group, name, in: path)
+        let (values, shape) = try DatasetIO.readAll(dataset, as: T.self, what)
+        guard shape.count == 1 else { throw StoreError("\(what) is not one-dimensional") }
+        guard values.count >= snapshotCount else {
+            throw StoreError("\(what) has \(values.count) values for \(snapshotCount) snapshots: the file is damaged")
+        }
+        return Array(values.prefix(snapshotCount))
+    }
+
+    private func checkedSnapshot(_ snapshot: Int) throws -> Int {
+        guard snapshot >= 0 && snapshot < snapshotCount else {
+            throw StoreError("\(path) has \(snapshotCount) snapshots, no snapshot \(snapshot) (valid: 0...\(max(snapshotCount - 1, 0)))")
+        }
+        return snapshot
+    }
+}

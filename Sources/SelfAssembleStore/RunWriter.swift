@@ -1,0 +1,301 @@
+import CHDF5
+import Foundation
+import SelfAssemble
+
+/// Writes one run into an HDF5 file as it happens: the layout (docs/hdf5-format.md) is
+/// created up front, every snapshot is appended and flushed, and `finish` adds the outcome
+/// and marks the file complete. A run that is interrupted leaves a readable file with
+/// `status = "running"` and every snapshot completed before the interruption.
+///
+/// Not thread-safe (HDF5's serial library is not): use one writer from one task at a time.
+public final class RunWriter {
+    public let path: String
+    public let metadata: RunMetadata
+    public let compressionLevel: Int
+    /// Snapshots written so far.
+    public private(set) var snapshotCount = 0
+    /// True once `finish` has succeeded.
+    public private(set) var isComplete = false
+
+    private var file: HDF5Handle?
+    private var projections: [(projection: Projection, dataset: ExtendibleDataset<Float>)] = []
+    private var biases: [ExtendibleDataset<Float>] = []
+    private var metrics: [ExtendibleDataset<Double>] = []
+    private var steps: ExtendibleDataset<Int64>?
+    private var phases: ExtendibleDataset<UInt8>?
+    private var epochs: ExtendibleDataset<Int32>?
+
+    private var levels: Int { metadata.architecture.levels }
+
+    /// Creates the file and its whole layout (with no snapshots yet).
+    /// - Parameters:
+    ///   - overwrite: replace an existing file at `path`; when false an existing file is an error.
+    ///   - compressionLevel: deflate level 1...9 of weights and biases (with shuffle); 0: none.
+    public init(creating path: String, metadata: RunMetadata, overwrite: Bool = true, compressionLevel: Int = 4) throws {
+        HDF5Diagnostics.silence()
+        self.path = path
+        self.metadata = metadata
+        self.compressionLevel = compressionLevel
+        guard (0...9).contains(compressionLevel) else {
+            throw StoreError("compression level must be 0 (none) to 9 (smallest file), got \(compressionLevel)")
+        }
+        try Self.checkCreatable(path, overwrite: overwrite)
+
+        let fcpl = try HDF5.propertyList(sa_H5P_FILE_CREATE(), "file creation")
+        try check(H5Pset_link_creation_order(fcpl.id, sa_H5P_CRT_ORDER_TRACKED() | sa_H5P_CRT_ORDER_INDEXED()),
+                  "cannot create \(path)")
+        let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
+        // No HDF5 file lock: the file is flushed after every snapshot precisely so that
+        // another process (inspect, h5py, MATLAB) can read a run while it is written, and a
+        // lock held for the whole run would refuse them.
+        try check(H5Pset_file_locking(fapl.id, false, true), "cannot create \(path)")
+        let flags = overwrite ? sa_H5F_ACC_TRUNC() : sa_H5F_ACC_EXCL()
+        let created = H5Fcreate(path, flags, fcpl.id, fapl.id)
+        if created < 0 && !overwrite && FileManager.default.fileExists(atPath: path) {
+            _ = HDF5Diagnostics.takeLatest()
+            throw Self.refusingToOverwrite(path)
+        }
+        file = try HDF5Handle(created, .file, "cannot create the run file \(path): check that the directory is writable and the disk is not full")
+        do {
+            try createLayout()
+            try flush()
+        } catch {
+            // A file without its full layout is not a run file: do not leave it behind.
+            close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    // MARK: - Writing
+
+    /// Appends one snapshot (weights, biases, metrics, step, phase, epoch) and flushes the
+    /// file, so that a reader sees every completed snapshot. The step is written last: a
+    /// reader counts snapshots by /snapshots/step, so a snapshot interrupted half-way is
+    /// not counted. If this throws, the same snapshot can be appended again.
+    public func append(_ snapshot: Snapshot) throws {
+        _ = try openFile("append a snapshot to")
+        let circuit = snapshot.circuit
+        guard circuit.architecture == metadata.architecture else {
+            throw StoreError("cannot append to \(path): the snapshot's circuit has sizes \(circuit.architecture.upstreamSizes) / \(circuit.architecture.downstreamSizes), the run file was created for \(metadata.architecture.upstreamSizes) / \(metadata.architecture.downstreamSizes)")
+        }
+        guard Set(snapshot.motif.map(\.level)) == Set(1...levels) && snapshot.motif.count == levels else {
+            throw StoreError("cannot append to \(path): the snapshot has motif metrics for levels \(snapshot.motif.map(\.level)), expected 1...\(levels)")
+        }
+        let index = snapshotCount
+        for (projection, dataset) in projections {
+            guard let weights = circuit.weights(projection.kind, level: projection.level),
+                  weights.rows == projection.rows, weights.cols == projection.cols else {
+                throw StoreError("cannot append to \(path): the snapshot has no \(projection.rows)x\(projection.cols) matrix for \(projection.name)")
+            }
+            try dataset.write(weights.values, at: index, file: path)
+        }
+        for (l, dataset) in zip(1...levels, biases) {
+            try dataset.write(circuit[l].b, at: index, file: path)
+        }
+        for (value, dataset) in zip(RunLayout.metricValues(snapshot), metrics) {
+            try dataset.write([value], at: index, file: path)
+        }
+        try phases?.write([snapshot.phase.code], at: index, file: path)
+        try epochs?.write([Int32(clamping: snapshot.epoch)], at: index, file: path)
+        try steps?.write([Int64(snapshot.step)], at: index, file: path)
+        snapshotCount += 1
+        try flush()
+    }
+
+    /// Writes the outcome (onsets, final and per-epoch test accuracy, the optional
+    /// backpropagation comparison), sets `status` to "complete" and closes the file. The
+    /// file is closed even when this throws; its status then stays "running".
+    public func finish(summary: SimulationSummary, comparison: SimulationSummary?) throws {
+        let file = try openFile("finish")
+        defer { close() }
+        guard summary.onsets.count == levels else {
+            throw StoreError("cannot finish \(path): the summary has \(summary.onsets.count) onsets, the circuit has \(levels) levels")
+        }
+        let assembly = try HDF5.openGroup(file, RunLayout.assembly, in: path)
+        try DatasetIO.writeVector(summary.onsets.map { $0.map(Int64.init) ?? RunLayout.Assembly.notAssembled },
+                                  named: RunLayout.Assembly.onsetStep, in: assembly, path: "/assembly/onset_step", file: path)
+
+        let summaryGroup = try HDF5.createGroup(file, RunLayout.summary, in: path)
+        try writeOutcome(summary, in: summaryGroup, at: "/summary")
+        if let comparison {
+            let comparisonGroup = try HDF5.createGroup(file, RunLayout.comparison, in: path)
+            let bp = try HDF5.createGroup(comparisonGroup, RunLayout.comparisonBP, in: path)
+            try writeOutcome(comparison, in: bp, at: "/comparison/bp")
+        }
+        try file.setAttribute(RunLayout.Root.finished, Self.now(), on: path)
+        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.complete, on: path)
+        try flush()
+        isComplete = true
+    }
+
+    /// Closes the file (idempotent). Without `finish`, the file stays a readable run with
+    /// `status = "running"`.
+    public func close() {
+        projections = []
+        biases = []
+        metrics = []
+        steps = nil
+        phases = nil
+        epochs = nil
+        if let file {
+            // Datasets above are released first: HDF5 only really closes a file once no
+            // object in it is open.
+            _ = H5Fflush(file.id, H5F_SCOPE_LOCAL)
+            file.close()
+            _ = HDF5Diagnostics.takeLatest()
+        }
+        file = nil
+    }
+
+    // MARK: - Layout
+
+    private func createLayout() throws {
+        guard let file else { return }
+        let a = metadata.architecture
+        try file.setAttribute(RunLayout.Root.format, RunLayout.format, on: path)
+        try file.setAttribute(RunLayout.Root.formatVersion, Int32(RunLayout.formatVersion), on: path)
+        try file.setAttribute(RunLayout.Root.softwareVersion, SelfAssembleVersion.string, on: path)
+        try file.setAttribute(RunLayout.Root.seed, metadata.seed, on: path)
+        try file.setAttribute(RunLayout.Root.configuration, metadata.configurationJSON, on: path)
+        try file.setAttribute(RunLayout.Root.data, metadata.dataDescription, on: path)
+        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
+        try file.setAttribute(RunLayout.Root.created, Self.now(), on: path)
+        try file.setAttribute(RunLayout.Root.levels, Int32(clamping: a.levels), on: path)
+
+        let populations = try HDF5.createGroup(file, RunLayout.populations, in: path)
+        for population in a.populations {
+            let group = try HDF5.createGroup(populations, population.name, in: path)
+            let what = "/populations/\(population.name) in \(path)"
+            try group.setAttribute("stream", population.stream.rawValue, on: what)
+            try group.setAttribute("level", Int32(clamping: population.level), on: what)
+            try group.setAttribute("size", Int32(clamping: population.size), on: what)
+            try group.setAttribute("compartments", Compartment.allCases.map(\.rawValue).joined(separator: ","), on: what)
+        }
+
+        let projectionGroup = try HDF5.createGroup(file, RunLayout.projections, in: path)
+        for projection in a.projections {
+            let dataset = try ExtendibleDataset<Float>(
+                creating: projection.name, in: projectionGroup, parentPath: "/projections",
+                trailing: [projection.rows, projection.cols], compressionLevel: compressionLevel, file: path)
+            let what = "\(dataset.path) in \(path)"
+            try dataset.handle.setAttribute("source", projection.source.name, on: what)
+            try dataset.handle.setAttribute("target", projection.target.name, on: what)
+            try dataset.handle.setAttribute("compartment", projection.compartment.rawValue, on: what)
+            try dataset.handle.setAttribute("kind", projection.kind.rawValue, on: what)
+            try dataset.handle.setAttribute("level", Int32(clamping: projection.level), on: what)
+            try dataset.handle.setAttribute("axes", "snapshot,target,source", on: what)
+            projections.append((projection, dataset))
+        }
+
+        let biasGroup = try HDF5.createGroup(file, RunLayout.biases, in: path)
+        for l in 1...a.levels {
+            let dataset = try ExtendibleDataset<Float>(
+                creating: RunLayout.biasName(level: l), in: biasGroup, parentPath: "/biases",
+                trailing: [a.upstreamSizes[l]], compressionLevel: compressionLevel, file: path)
+            let what = "\(dataset.path) in \(path)"
+            try dataset.handle.setAttribute("target", a.upstream(l).name, on: what)
+            try dataset.handle.setAttribute("level", Int32(clamping: l), on: what)
+            try dataset.handle.setAttribute("axes", "snapshot,target", on: what)
+            biases.append(dataset)
+        }
+
+        let snapshotGroup = try HDF5.createGroup(file, RunLayout.snapshots, in: path)
+        let step = try ExtendibleDataset<Int64>(creating: RunLayout.Snapshots.step, in: snapshotGroup, parentPath: "/snapshots",
+                                                trailing: [], compressionLevel: 0, file: path)
+        try step.handle.setAttribute("description", "updates applied before the snapshot (0: the random initial circuit)", on: "/snapshots/step in \(path)")
+        let phase = try ExtendibleDataset<UInt8>(creating: RunLayout.Snapshots.phase, in: snapshotGroup, parentPath: "/snapshots",
+                                                 trailing: [], compressionLevel: 0, file: path)
+        try phase.handle.setAttribute("labels", RunLayout.Snapshots.phaseLabels, on: "/snapshots/phase in \(path)")
+        let epoch = try ExtendibleDataset<Int32>(creating: RunLayout.Snapshots.epoch, in: snapshotGroup, parentPath: "/snapshots",
+                                                 trailing: [], compressionLevel: 0, file: path)
+        try epoch.handle.setAttribute("description", "learning epochs completed before the snapshot", on: "/snapshots/epoch in \(path)")
+        steps = step
+        phases = phase
+        epochs = epoch
+
+        let metricGroup = try HDF5.createGroup(file, RunLayout.metrics, in: path)
+        for name in RunLayout.metricNames(levels: a.levels) {
+            let dataset = try ExtendibleDataset<Double>(creating: name, in: metricGroup, parentPath: "/metrics",
+                                                        trailing: [], compressionLevel: 0, file: path)
+            let what = "\(dataset.path) in \(path)"
+            try dataset.handle.setAttribute("description", RunLayout.metricDescription(name), on: what)
+            if let level = name.split(separator: "_").last.flatMap({ Int32($0) }) {
+                try dataset.handle.setAttribute("level", level, on: what)
+            }
+            metrics.append(dataset)
+        }
+
+        let assembly = try HDF5.createGroup(file, RunLayout.assembly, in: path)
+        let onsets = try DatasetIO.writeVector([Int64](repeating: RunLayout.Assembly.notAssembled, count: a.levels),
+                                               named: RunLayout.Assembly.onsetStep, in: assembly, path: "/assembly/onset_step", file: path)
+        let what = "/assembly/onset_step in \(path)"
+        try onsets.setAttribute("reciprocity", metadata.thresholds.reciprocity, on: what)
+        try onsets.setAttribute("descending", metadata.thresholds.descending, on: what)
+        try onsets.setAttribute("alignment_H", metadata.thresholds.alignmentH, on: what)
+        try onsets.setAttribute("consecutive", Int32(clamping: metadata.thresholds.consecutive), on: what)
+        try onsets.setAttribute("description", "step of the first of K consecutive snapshots passing every threshold, per level 1...L; -1: did not assemble", on: what)
+    }
+
+    private func writeOutcome(_ summary: SimulationSummary, in group: HDF5Handle, at groupPath: String) throws {
+        let what = "\(groupPath) in \(path)"
+        try group.setAttribute(RunLayout.Summary.finalTestAccuracy, summary.finalTestAccuracy, on: what)
+        try group.setAttribute(RunLayout.Summary.finalTrainAccuracy, summary.finalTrainAccuracy, on: what)
+        try group.setAttribute(RunLayout.Summary.steps, Int64(summary.steps), on: what)
+        try group.setAttribute(RunLayout.Summary.rule, summary.rule.rawValue, on: what)
+        try group.setAttribute(RunLayout.Summary.divergedAtStep, Int64(summary.divergedAtStep ?? -1), on: what)
+        try DatasetIO.writeVector(summary.testAccuracyByEpoch, named: RunLayout.Summary.testAccuracyByEpoch, in: group,
+                                  path: "\(groupPath)/\(RunLayout.Summary.testAccuracyByEpoch)", file: path)
+    }
+
+    // MARK: - Helpers
+
+    private func openFile(_ action: String) throws -> HDF5Handle {
+        guard let file else {
+            throw StoreError(isComplete ? "cannot \(action) \(path): the run is already finished" : "cannot \(action) \(path): the writer is closed")
+        }
+        return file
+    }
+
+    private func flush() throws {
+        guard let file else { return }
+        try check(H5Fflush(file.id, H5F_SCOPE_LOCAL), "cannot flush \(path) to disk (is the disk full?)")
+    }
+
+    /// The current time as ISO 8601 in UTC, e.g. 2025-01-31T12:00:00Z.
+    private static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+
+    private static func refusingToOverwrite(_ path: String) -> StoreError {
+        StoreError("refusing to overwrite the existing file \(path): choose another output path or allow overwriting")
+    }
+
+    /// Checks the path before HDF5 sees it, so that the common mistakes get a message that
+    /// names the fix rather than HDF5's low-level reason.
+    private static func checkCreatable(_ path: String, overwrite: Bool) throws {
+        guard !path.isEmpty else { throw StoreError("cannot create a run file with an empty path: give a file name such as run.h5") }
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw StoreError("cannot create the run file \(path): it is a directory; give a file name such as \(path)/run.h5")
+            }
+            if !overwrite { throw refusingToOverwrite(path) }
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw StoreError("cannot create the run file \(path): the directory \(directory) does not exist; create it first or choose another path")
+        }
+        guard isDirectory.boolValue else {
+            throw StoreError("cannot create the run file \(path): \(directory) is not a directory")
+        }
+        guard manager.isWritableFile(atPath: directory) else {
+            throw StoreError("cannot create the run file \(path): the directory \(directory) is not writable; choose another path")
+        }
+    }
+}
