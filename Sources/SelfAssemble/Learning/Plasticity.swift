@@ -28,6 +28,13 @@ public struct Plasticity: Sendable {
     public var samples: Int
 
     public subscript(level: Int) -> LevelPlasticity { levels[level - 1] }
+
+    /// False when the loss or any update is not finite: applying it would destroy the circuit.
+    public var isFinite: Bool {
+        loss.isFinite && levels.allSatisfy { p in
+            [p.W, p.V, p.Vbar, p.Wbar].allSatisfy { $0?.isFinite ?? true } && (p.b?.allSatisfy { $0.isFinite } ?? true)
+        }
+    }
 }
 
 /// Learning rates and switches that turn plasticity into weight changes.

@@ -36,7 +36,8 @@ public struct AssemblyDetector: Equatable, Sendable {
     /// The onset step of each level (index l - 1), nil while not assembled.
     public private(set) var onsets: [Int?]
     private var runStart: [Int?]
-    private var runLength: [Int]
+    /// Consecutive passing snapshots so far, per level.
+    public private(set) var runLength: [Int]
     /// The latest metrics seen, for reporting what fell short.
     public private(set) var latest: [LevelMotifMetrics] = []
 
@@ -68,5 +69,15 @@ public struct AssemblyDetector: Equatable, Sendable {
             }
         }
         return assembledNow
+    }
+
+    /// Why a level has not assembled, in words: the first metric below its threshold at the
+    /// latest snapshot, or that the thresholds held for fewer than K snapshots. nil once assembled.
+    public func shortfall(level: Int) -> String? {
+        guard onsets[level - 1] == nil else { return nil }
+        if let m = latest.first(where: { $0.level == level }), let metric = thresholds.shortfall(m) {
+            return "\(metric) stayed short"
+        }
+        return "the thresholds held for only \(runLength[level - 1]) of \(thresholds.consecutive) consecutive snapshots"
     }
 }

@@ -12,6 +12,15 @@ public struct LevelMotifMetrics: Equatable, Sendable, Codable {
     public var alignmentBP: Double
     /// Eigenvalues of H_l = Vbar_l Vbar_l^T.
     public var spectrum: Spectrum
+
+    public init(level: Int, reciprocity: Double, descending: Double?, alignmentH: Double, alignmentBP: Double, spectrum: Spectrum) {
+        self.level = level
+        self.reciprocity = reciprocity
+        self.descending = descending
+        self.alignmentH = alignmentH
+        self.alignmentBP = alignmentBP
+        self.spectrum = spectrum
+    }
 }
 
 /// Measures the motif metrics of a circuit against exact backpropagation on a fixed probe batch.

@@ -66,16 +66,16 @@ public enum BLAS {
 
     /// The Frobenius norm, accumulated in double precision.
     public static func frobeniusNorm(_ x: Matrix) -> Double {
-        var s = 0.0
-        for v in x.values { s += Double(v) * Double(v) }
-        return s.squareRoot()
+        frobeniusDot(x, x).squareRoot()
     }
 
-    /// The Frobenius inner product `<A, B>`, accumulated in double precision.
+    /// The Frobenius inner product `<A, B>`, accumulated in double precision (cblas_dsdot).
     public static func frobeniusDot(_ a: Matrix, _ b: Matrix) -> Double {
         precondition(a.rows == b.rows && a.cols == b.cols, "dot: shape mismatch")
-        var s = 0.0
-        for i in a.values.indices { s += Double(a.values[i]) * Double(b.values[i]) }
-        return s
+        return a.values.withUnsafeBufferPointer { pa in
+            b.values.withUnsafeBufferPointer { pb in
+                cblas_dsdot(Int32(a.count), pa.baseAddress, 1, pb.baseAddress, 1)
+            }
+        }
     }
 }

@@ -29,6 +29,11 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     public var thresholds = AssemblyThresholds()
     /// OpenBLAS threads; results are bit-identical for the same count.
     public var threads: Int = 1
+    /// Where the data come from: nil for the embedded synthetic task (``GaussianClusters``,
+    /// generated from the seed), else a directory of MNIST-format IDX files or a CSV file.
+    public var data: String? = nil
+    /// Share of a CSV file's samples held out for testing (IDX files come split).
+    public var testFraction: Double = 0.2
 
     public init() {}
 
@@ -51,6 +56,7 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
         try require(weightDecay >= 0 && weightDecay < 1, "weight-decay must be in [0, 1), got \(weightDecay)")
         try require(snapshotEvery >= 1, "snapshot-every must be a positive integer, got \(snapshotEvery)")
         try require(probeSize >= 1, "probe size must be a positive integer, got \(probeSize)")
+        try require(testFraction > 0 && testFraction < 1, "test-fraction must be between 0 and 1 (exclusive), got \(testFraction)")
         try require(threads >= 1, "threads must be a positive integer, got \(threads)")
         try require(thresholds.consecutive >= 1, "the detector needs K >= 1 consecutive snapshots, got \(thresholds.consecutive)")
         try require(developmentSteps + epochs > 0, "nothing to simulate: development-steps and epochs are both 0")

@@ -15,7 +15,7 @@ public struct Snapshot: Sendable {
 }
 
 /// A lightweight report after every step, for progress displays.
-public struct Progress: Sendable {
+public struct SimulationProgress: Sendable {
     public var step: Int
     public var totalSteps: Int
     public var phase: Phase
@@ -30,10 +30,12 @@ public struct Progress: Sendable {
 
 /// What a run reports as it goes.
 public enum SimulationEvent: Sendable {
-    case progress(Progress)
+    case progress(SimulationProgress)
     case snapshot(Snapshot)
     /// The motif assembled at `level`, with its onset step.
     case assembled(level: Int, onsetStep: Int)
+    /// Learning diverged at `step`: its update was not finite, was not applied, and the run stopped.
+    case diverged(step: Int)
     /// A learning epoch ended.
     case epochEnded(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double)
 }
@@ -48,20 +50,23 @@ public struct SimulationSummary: Sendable {
     public var testAccuracyByEpoch: [Double]
     /// Onset step per level (index l - 1), nil where the motif did not assemble.
     public var onsets: [Int?]
-    /// The first metric that fell short at the last snapshot, for levels that did not assemble.
+    /// Why each level did not assemble, in words (nil where it did).
     public var shortfalls: [String?]
     public var finalMotif: [LevelMotifMetrics]
     public var finalCircuit: Circuit
+    /// Where learning diverged and the run stopped; nil for a run that went to the end.
+    public var divergedAtStep: Int?
 }
 
 /// A run that cannot go on.
 public enum SimulationError: Error, CustomStringConvertible {
-    case diverged(step: Int)
+    /// The weights themselves became non-finite although the update was finite (overflow).
+    case overflow(step: Int)
 
     public var description: String {
         switch self {
-        case .diverged(let step):
-            "the circuit diverged at step \(step) (a weight or the loss is not finite): lower --eta-w or --eta-v"
+        case .overflow(let step):
+            "a weight overflowed at step \(step): lower --eta-w or --eta-v"
         }
     }
 }

@@ -16,6 +16,8 @@ public struct Simulation: Sendable {
     public private(set) var circuit: Circuit
     public private(set) var step = 0
     public private(set) var detector: AssemblyDetector
+    /// The step at which learning diverged (its update was not finite and was not applied).
+    public private(set) var divergedAtStep: Int?
     private var developmentRng: Xoshiro256StarStar
     private var dataRng: Xoshiro256StarStar
     private var epochOrder: [Int] = []
@@ -25,11 +27,13 @@ public struct Simulation: Sendable {
     private var testAccuracyByEpoch: [Double] = []
     private var latestTestAccuracy = Double.nan
     private var latestMotif: [LevelMotifMetrics] = []
+    private var lastRecordedStep: Int?
 
     public var developmentSteps: Int { configuration.developmentSteps }
     public var totalSteps: Int { developmentSteps + configuration.epochs * batchesPerEpoch }
     public var phase: Phase { step < developmentSteps ? .development : .learning }
-    public var isFinished: Bool { step >= totalSteps }
+    /// At the last step, or stopped by divergence.
+    public var isFinished: Bool { step >= totalSteps || divergedAtStep != nil }
 
     public init(configuration: SimulationConfiguration, data: DataSplit) throws {
         let architecture = try configuration.validated()
@@ -69,16 +73,22 @@ public struct Simulation: Sendable {
         precondition(!isFinished, "the run is finished")
         if phase == .development {
             development.step(&circuit, plastic: Set(configuration.plastic), using: &developmentRng)
-        } else {
-            try learningStep(onEvent)
+        } else if try !learningStep(onEvent) {
+            // A diverging circuit is an outcome (a circuit without development typically does
+            // this), not a failure: stop with the last finite state and record it.
+            divergedAtStep = step
+            if lastRecordedStep != step { try record(onEvent) }
+            try onEvent(.diverged(step: step))
+            return
         }
         step += 1
-        if !circuit.isFinite { throw SimulationError.diverged(step: step) }
+        if !circuit.isFinite { throw SimulationError.overflow(step: step) }
         if isSnapshotStep { try record(onEvent) }
         try onEvent(.progress(progress))
     }
 
-    private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws {
+    /// One minibatch of the learning phase; false when its plasticity is not finite (not applied).
+    private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws -> Bool {
         let learningStep = step - developmentSteps
         let position = learningStep % batchesPerEpoch
         if position == 0 {
@@ -90,7 +100,7 @@ public struct Simulation: Sendable {
         let indices = epochOrder[(position * configuration.batch)..<((position + 1) * configuration.batch)]
         let batch = data.train.subset(indices)
         let plasticity = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
-        guard plasticity.loss.isFinite else { throw SimulationError.diverged(step: step) }
+        guard plasticity.isFinite else { return false }
         epochLoss += plasticity.loss * Double(plasticity.samples)
         epochCorrect += plasticity.correct
         epochSamples += plasticity.samples
@@ -102,6 +112,7 @@ public struct Simulation: Sendable {
             try onEvent(.epochEnded(epoch: testAccuracyByEpoch.count, trainLoss: trainLoss,
                                     trainAccuracy: trainAccuracy, testAccuracy: accuracy))
         }
+        return true
     }
 
     /// Snapshots at the first step, every `snapshotEvery` steps, at the end of development and at the last step.
@@ -112,6 +123,7 @@ public struct Simulation: Sendable {
     private mutating func record(_ onEvent: (SimulationEvent) throws -> Void) throws {
         let motif = monitor.measure(circuit)
         latestMotif = motif
+        lastRecordedStep = step
         latestTestAccuracy = testAccuracy()
         for level in detector.observe(step: step, metrics: motif) {
             try onEvent(.assembled(level: level, onsetStep: detector.onsets[level - 1]!))
@@ -131,8 +143,8 @@ public struct Simulation: Sendable {
         accuracy(of: circuit, on: data.test)
     }
 
-    public var progress: Progress {
-        Progress(step: step, totalSteps: totalSteps, phase: isFinished ? .learning : phase,
+    public var progress: SimulationProgress {
+        SimulationProgress(step: step, totalSteps: totalSteps, phase: isFinished ? .learning : phase,
                  epoch: completedEpochs, epochs: configuration.epochs, trainLoss: trainLoss,
                  trainAccuracy: trainAccuracy, latestTestAccuracy: latestTestAccuracy, latestMotif: latestMotif)
     }
@@ -142,8 +154,8 @@ public struct Simulation: Sendable {
             rule: configuration.rule, steps: step, finalTestAccuracy: latestTestAccuracy,
             finalTrainAccuracy: trainAccuracy, testAccuracyByEpoch: testAccuracyByEpoch,
             onsets: detector.onsets,
-            shortfalls: detector.latest.map { detector.onsets[$0.level - 1] == nil ? detector.thresholds.shortfall($0) : nil },
-            finalMotif: latestMotif, finalCircuit: circuit)
+            shortfalls: (1...architecture.levels).map { detector.shortfall(level: $0) },
+            finalMotif: latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep)
     }
 }
 

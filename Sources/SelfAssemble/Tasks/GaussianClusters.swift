@@ -3,12 +3,12 @@
 /// scaled to unit length on average, samples are a centre plus isotropic noise of standard
 /// deviation `noise / sqrt(d)`. With several clusters per class the classes are not linearly
 /// separable in general, so hidden levels matter; with the default noise the clusters overlap
-/// enough that neither rule reaches 100%.
+/// enough that neither rule reaches 100% (seed 7, default circuit: circuit 0.944, bp 0.950).
 public struct GaussianClusters: Equatable, Sendable, Codable {
     public var features: Int
     public var classes: Int
     public var clustersPerClass: Int = 3
-    public var noise: Double = 0.9
+    public var noise: Double = 1.2
     public var trainSamples: Int = 2_000
     public var testSamples: Int = 500
 
