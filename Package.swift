@@ -41,7 +41,9 @@ let package = Package(
             ]),
         .testTarget(name: "SelfAssembleTests", dependencies: ["SelfAssemble"]),
         .testTarget(name: "SelfAssembleDataTests", dependencies: ["SelfAssembleData"]),
-        .testTarget(name: "SelfAssembleStoreTests", dependencies: ["SelfAssembleStore", "SelfAssembleData"]),
+        .testTarget(
+            name: "SelfAssembleStoreTests", dependencies: ["SelfAssembleStore", "SelfAssembleData"],
+            exclude: ["read_with_h5py.py"]),
         .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore"]),
     ]
 )

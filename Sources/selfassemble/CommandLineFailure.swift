@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+/// Turns any error into one line on stderr naming the problem (and, where known, the fix),
+/// and the process's exit code. Help and version requests go through ArgumentParser as usual.
+enum CommandLineFailure {
+    static func exit(with error: Error) -> Never {
+        let code = SelfAssembleCommand.exitCode(for: error)
+        if code == .success {
+            SelfAssembleCommand.exit(withError: error)  // --help, --version
+        }
+        let message: String
+        switch error {
+        case let error as CustomStringConvertible where !(error is ValidationError):
+            message = oneLine(error.description)
+        default:
+            let parsed = oneLine(SelfAssembleCommand.message(for: error))
+            message = parsed + " (see 'selfassemble \(subcommandName()) --help')"
+        }
+        Terminal.standardError("selfassemble: error: " + message)
+        Foundation.exit(code == .validationFailure ? 64 : max(code.rawValue, 1))
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }
+            .joined(separator: " ")
+    }
+
+    private static func subcommandName() -> String {
+        let args = CommandLine.arguments.dropFirst()
+        return args.first(where: { !$0.hasPrefix("-") }) ?? ""
+    }
+}

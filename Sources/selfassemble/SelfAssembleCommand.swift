@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import SelfAssemble
+
+/// The `selfassemble` command: a root with one subcommand per job.
+struct SelfAssembleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "selfassemble",
+        abstract: "Simulate a circuit in which a four-synapse learning motif self-assembles out of random connectivity.",
+        version: "selfassemble " + SelfAssembleVersion.string,
+        subcommands: [Simulate.self])
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try SelfAssembleCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            CommandLineFailure.exit(with: error)
+        }
+    }
+}

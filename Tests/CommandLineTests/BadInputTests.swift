@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// Acceptance 5 of the engine: bad input gives one clear line on stderr, a non-zero exit,
+/// and no half-written HDF5 file.
+final class BadInputTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws { dir = try CommandRunner.temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private func assertRejected(_ arguments: [String], mentions words: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let out = dir.appendingPathComponent("out.h5")
+        let result = try CommandRunner.run(["simulate", "--out", out.path, "--development-steps", "5", "--epochs", "1"] + arguments, in: dir)
+        XCTAssertNotEqual(result.status, 0, "exit status for \(arguments)", file: file, line: line)
+        XCTAssertEqual(result.stderrLines.count, 1, "one line on stderr for \(arguments): \(result.stderr)", file: file, line: line)
+        for word in words {
+            XCTAssertTrue(result.stderr.contains(word), "'\(word)' in: \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "no output file for \(arguments)", file: file, line: line)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".h5") }, [],
+                       file: file, line: line)
+    }
+
+    func testUnknownOption() throws {
+        try assertRejected(["--no-such-option"], mentions: ["--no-such-option", "--help"])
+    }
+
+    func testSizesThatAreNotPositiveIntegers() throws {
+        try assertRejected(["--sizes", "64,abc,10"], mentions: ["--sizes", "abc"])
+        try assertRejected(["--sizes", "64,0,10"], mentions: ["sizes", "positive"])
+        try assertRejected(["--sizes", "64,-3,10"], mentions: ["sizes", "-3"])
+        try assertRejected(["--sizes", "64,1.5,10"], mentions: ["--sizes", "1.5"])
+        try assertRejected(["--sizes", "64"], mentions: ["sizes", "two"])
+    }
+
+    func testRatioBelowOne() throws {
+        try assertRejected(["--ratio", "0.5"], mentions: ["ratio", ">= 1"])
+    }
+
+    func testOtherBadNumbers() throws {
+        try assertRejected(["--batch", "0"], mentions: ["batch"])
+        try assertRejected(["--eta-w", "-1"], mentions: ["eta-w"])
+        try assertRejected(["--rule", "hebb"], mentions: ["--rule", "circuit", "bp"])
+        try assertRejected(["--plastic", "W,X"], mentions: ["--plastic", "X"])
+    }
+
+    func testMissingDataFile() throws {
+        try assertRejected(["--data", dir.appendingPathComponent("nowhere.csv").path], mentions: ["nowhere.csv"])
+    }
+
+    func testMalformedDataFile() throws {
+        let csv = dir.appendingPathComponent("bad.csv")
+        try "label,a,b\n1,0.5,0.25\n2,oops,1\n".write(to: csv, atomically: true, encoding: .utf8)
+        try assertRejected(["--data", csv.path, "--sizes", "2,4,3"], mentions: ["bad.csv", "line 3"])
+    }
+
+    func testDataThatDoNotFitTheSizes() throws {
+        let csv = dir.appendingPathComponent("small.csv")
+        let rows = (0..<40).map { i in "\(i % 3),\(Double(i) / 40),\(Double(40 - i) / 40)" }
+        try (["label,a,b"] + rows).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        try assertRejected(["--data", csv.path, "--sizes", "5,4,3", "--batch", "8"], mentions: ["features", "--sizes"])
+    }
+
+    func testUnwritableOutputPath() throws {
+        let result = try CommandRunner.run(["simulate", "--out", "/nonexistent-dir/run.h5", "--development-steps", "5", "--epochs", "1"], in: dir)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("/nonexistent-dir/run.h5"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/nonexistent-dir/run.h5"))
+    }
+}
