@@ -6,7 +6,10 @@ import PackageDescription
 //   SelfAssemble       the engine (populations, projections, dynamics, learning rules,
 //                      monitors, simulation); pure computation, no terminal or file I/O
 //   SelfAssembleData   data sets from files (MNIST-format IDX, CSV)
-//   SelfAssembleStore  the HDF5 run file (writer and layout)
+//   SelfAssembleStore  the HDF5 run file (writer, reader, validation)
+//   SelfAssembleExport the circuit of a snapshot for connectome tools (SONATA, CSV edge lists)
+//   SelfAssembleReport motif detection reports (statistics, null models, SVG figures)
+//   SelfAssembleConnectome  circuit definitions as files (Connectomes/)
 //   selfassemble       the command-line tool around them
 let package = Package(
     name: "selfassemble",
@@ -16,9 +19,13 @@ let package = Package(
         .library(name: "SelfAssemble", targets: ["SelfAssemble"]),
         .library(name: "SelfAssembleData", targets: ["SelfAssembleData"]),
         .library(name: "SelfAssembleStore", targets: ["SelfAssembleStore"]),
+        .library(name: "SelfAssembleExport", targets: ["SelfAssembleExport"]),
+        .library(name: "SelfAssembleReport", targets: ["SelfAssembleReport"]),
+        .library(name: "SelfAssembleConnectome", targets: ["SelfAssembleConnectome"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +40,14 @@ let package = Package(
         .target(name: "SelfAssemble", dependencies: ["COpenBLAS"]),
         .target(name: "SelfAssembleData", dependencies: ["SelfAssemble", "CZlib"]),
         .target(name: "SelfAssembleStore", dependencies: ["SelfAssemble", "CHDF5"]),
+        .target(name: "SelfAssembleExport", dependencies: ["SelfAssemble", "SelfAssembleStore", "CHDF5"]),
+        .target(name: "SelfAssembleReport", dependencies: ["SelfAssemble", "SelfAssembleStore"]),
+        .target(name: "SelfAssembleConnectome", dependencies: ["SelfAssemble", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "selfassemble",
             dependencies: [
-                "SelfAssemble", "SelfAssembleData", "SelfAssembleStore",
+                "SelfAssemble", "SelfAssembleData", "SelfAssembleStore", "SelfAssembleExport",
+                "SelfAssembleReport", "SelfAssembleConnectome",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SelfAssembleTests", dependencies: ["SelfAssemble"]),
@@ -44,6 +55,9 @@ let package = Package(
         .testTarget(
             name: "SelfAssembleStoreTests", dependencies: ["SelfAssembleStore", "SelfAssembleData"],
             exclude: ["read_with_h5py.py"]),
+        .testTarget(name: "SelfAssembleExportTests", dependencies: ["SelfAssembleExport", "SelfAssembleStore"]),
+        .testTarget(name: "SelfAssembleReportTests", dependencies: ["SelfAssembleReport", "SelfAssembleStore"]),
+        .testTarget(name: "SelfAssembleConnectomeTests", dependencies: ["SelfAssembleConnectome"]),
         .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore"]),
     ]
 )

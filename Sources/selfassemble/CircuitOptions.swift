@@ -2,76 +2,100 @@ import ArgumentParser
 import Foundation
 import SelfAssemble
 
-/// The options that define a circuit and its run; each overrides one field of the
-/// embedded default configuration.
+/// The options that define a circuit and its run. Each one given overrides one field of a
+/// base configuration (the embedded default, or a connectome file); options not given leave
+/// the base alone. Defaults shown in --help are those of the embedded default.
 struct CircuitOptions: ParsableArguments {
-    @Option(help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task).")
-    var seed: UInt64 = 7
+    private static let defaults = SimulationConfiguration()
 
-    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif) or bp (exact backpropagation).", valueName: "circuit|bp"))
-    var rule: String = SimulationConfiguration().rule.rawValue
+    @Option(help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task). Default: 7.")
+    var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Upstream widths n_0,...,n_L: input size, hidden levels, number of classes.", valueName: "n0,n1,...,nL"))
-    var sizes: String = SimulationConfiguration().sizes.map(String.init).joined(separator: ",")
+    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif) or bp (exact backpropagation). Default: circuit.", valueName: "circuit|bp"))
+    var rule: String?
 
-    @Option(help: ArgumentHelp("Downstream ratio r >= 1 (m_l = round(r n_l)); one value, or one per level separated by commas.", valueName: "r"))
-    var ratio: String = SimulationConfiguration().ratios.map { String($0) }.joined(separator: ",")
+    @Option(help: ArgumentHelp("Upstream widths n_0,...,n_L: input size, hidden levels, number of classes. Default: 64,128,128,10.", valueName: "n0,n1,...,nL"))
+    var sizes: String?
 
-    @Option(help: "Minibatch size (also the rows of spontaneous activity per development step).")
-    var batch: Int = SimulationConfiguration().batch
+    @Option(help: ArgumentHelp("Downstream ratio r >= 1 (m_l = round(r n_l)); one value, or one per level separated by commas. Default: 2.", valueName: "r"))
+    var ratio: String?
 
-    @Option(help: "Learning epochs.")
-    var epochs: Int = SimulationConfiguration().epochs
+    @Option(help: "Minibatch size (also the rows of spontaneous activity per development step). Default: \(defaults.batch).")
+    var batch: Int?
 
-    @Option(name: .customLong("development-steps"), help: "Steps of the development phase (0 turns it off).")
-    var developmentSteps: Int = SimulationConfiguration().developmentSteps
+    @Option(help: "Learning epochs. Default: \(defaults.epochs).")
+    var epochs: Int?
 
-    @Option(name: .customLong("eta-w"), help: "eta_W, learning rate of W, b and Wbar.")
-    var etaW: Float = SimulationConfiguration().etaW
+    @Option(name: .customLong("development-steps"), help: "Steps of the development phase (0 turns it off). Default: \(defaults.developmentSteps).")
+    var developmentSteps: Int?
 
-    @Option(name: .customLong("eta-v"), help: "eta_V, learning rate of V and Vbar during learning.")
-    var etaV: Float = SimulationConfiguration().etaV
+    @Option(name: .customLong("eta-w"), help: "eta_W, learning rate of W, b and Wbar. Default: \(defaults.etaW).")
+    var etaW: Float?
 
-    @Option(name: .customLong("weight-decay"), help: "lambda, weight decay of W and Wbar per step.")
-    var weightDecay: Float = SimulationConfiguration().weightDecay
+    @Option(name: .customLong("eta-v"), help: "eta_V, learning rate of V and Vbar during learning. Default: \(defaults.etaV).")
+    var etaV: Float?
 
-    @Option(name: .customLong("downstream-activation"), help: ArgumentHelp("phi, the activation of the downstream groups.", valueName: "identity|tanh|relu"))
-    var downstreamActivation: String = SimulationConfiguration().downstreamActivation.rawValue
+    @Option(name: .customLong("weight-decay"), help: "lambda, weight decay of W and Wbar per step. Default: \(defaults.weightDecay).")
+    var weightDecay: Float?
 
-    @Option(help: ArgumentHelp("Projection kinds that are plastic, comma-separated (V,Vbar frozen: --plastic W,Wbar).", valueName: "W,V,Vbar,Wbar"))
-    var plastic: String = SimulationConfiguration().plastic.map(\.rawValue).joined(separator: ",")
+    @Option(name: .customLong("upstream-activation"), help: ArgumentHelp("f, the activation of the hidden upstream levels (identity: a linear network). Default: relu.", valueName: "relu|tanh|identity"))
+    var upstreamActivation: String?
 
-    @Option(name: .customLong("snapshot-every"), help: "Steps between weight snapshots (the first, the end of development and the last step are always recorded).")
-    var snapshotEvery: Int = SimulationConfiguration().snapshotEvery
+    @Option(name: .customLong("downstream-activation"), help: ArgumentHelp("phi, the activation of the downstream groups. Default: identity.", valueName: "identity|tanh|relu"))
+    var downstreamActivation: String?
+
+    @Option(help: ArgumentHelp("Loss of the error module. Default: cross-entropy.", valueName: "cross-entropy|mse"))
+    var loss: String?
+
+    @Option(help: ArgumentHelp("Projection kinds that are plastic, comma-separated (V and Vbar frozen: --plastic W,Wbar). Default: all.", valueName: "W,V,Vbar,Wbar"))
+    var plastic: String?
+
+    @Option(name: .customLong("snapshot-every"), help: "Steps between weight snapshots (the first, the end of development and the last step are always recorded). Default: \(defaults.snapshotEvery).")
+    var snapshotEvery: Int?
 
     @Option(help: ArgumentHelp("Data: a directory of MNIST-format IDX files (gzipped or not), or a CSV file with a header row and the label first. Default: the synthetic task.", valueName: "path"))
     var data: String?
 
-    @Option(name: .customLong("test-fraction"), help: "Share of a CSV file's samples held out for testing.")
-    var testFraction: Double = SimulationConfiguration().testFraction
+    @Option(name: .customLong("test-fraction"), help: "Share of a CSV file's samples held out for testing. Default: \(defaults.testFraction).")
+    var testFraction: Double?
 
-    @Option(help: "OpenBLAS threads; results are bit-identical for the same seed, data and thread count.")
-    var threads: Int = SimulationConfiguration().threads
+    @Option(help: "OpenBLAS threads; results are bit-identical for the same seed, data and thread count. Default: 1.")
+    var threads: Int?
 
-    /// The configuration these options describe, validated.
-    func resolvedConfiguration() throws -> SimulationConfiguration {
-        var c = SimulationConfiguration()
-        c.seed = seed
-        c.rule = try parseEnum(RuleKind.self, rule, option: "rule")
-        c.sizes = try parseList(sizes, option: "sizes", what: "positive integers") { Int($0) }
-        c.ratios = try parseList(ratio, option: "ratio", what: "numbers >= 1") { Double($0) }
-        c.batch = batch
-        c.epochs = epochs
-        c.developmentSteps = developmentSteps
-        c.etaW = etaW
-        c.etaV = etaV
-        c.weightDecay = weightDecay
-        c.downstreamActivation = try parseEnum(Activation.self, downstreamActivation, option: "downstream-activation")
-        c.plastic = try parseList(plastic, option: "plastic", what: "projection kinds (W, V, Vbar, Wbar)") { ProjectionKind(rawValue: $0) }
-        c.snapshotEvery = snapshotEvery
-        c.data = data
-        c.testFraction = testFraction
-        c.threads = threads
+    /// True when no option of this group was given.
+    var isEmpty: Bool {
+        seed == nil && rule == nil && sizes == nil && ratio == nil && batch == nil && epochs == nil
+            && developmentSteps == nil && etaW == nil && etaV == nil && weightDecay == nil
+            && upstreamActivation == nil && downstreamActivation == nil && loss == nil && plastic == nil
+            && snapshotEvery == nil && data == nil && testFraction == nil && threads == nil
+    }
+
+    /// `base` with every given option applied, validated.
+    func resolved(over base: SimulationConfiguration = SimulationConfiguration()) throws -> SimulationConfiguration {
+        var c = base
+        if let seed { c.seed = seed }
+        if let rule { c.rule = try parseEnum(RuleKind.self, rule, option: "rule") }
+        if let sizes {
+            c.sizes = try parseList(sizes, option: "sizes", what: "positive integers") { Int($0) }
+            if c.levelNames?.count != c.sizes.count - 1 { c.levelNames = nil }
+        }
+        if let ratio { c.ratios = try parseList(ratio, option: "ratio", what: "numbers >= 1") { Double($0) } }
+        if let batch { c.batch = batch }
+        if let epochs { c.epochs = epochs }
+        if let developmentSteps { c.developmentSteps = developmentSteps }
+        if let etaW { c.etaW = etaW }
+        if let etaV { c.etaV = etaV }
+        if let weightDecay { c.weightDecay = weightDecay }
+        if let upstreamActivation { c.upstreamActivation = try parseEnum(Activation.self, upstreamActivation, option: "upstream-activation") }
+        if let downstreamActivation { c.downstreamActivation = try parseEnum(Activation.self, downstreamActivation, option: "downstream-activation") }
+        if let loss { c.loss = try parseEnum(Loss.self, loss, option: "loss") }
+        if let plastic {
+            c.plastic = try parseList(plastic, option: "plastic", what: "projection kinds (W, V, Vbar, Wbar)") { ProjectionKind(rawValue: $0) }
+        }
+        if let snapshotEvery { c.snapshotEvery = snapshotEvery }
+        if let data { c.data = data }
+        if let testFraction { c.testFraction = testFraction }
+        if let threads { c.threads = threads }
         do {
             _ = try c.validated()
         } catch let error as ConfigurationError {

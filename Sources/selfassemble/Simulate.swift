@@ -18,7 +18,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let configuration = try circuit.resolvedConfiguration()
+        let configuration = try circuit.resolved()
         let reporter = ProgressReporter.make(json: output.json, quiet: output.quiet)
         let run = try SimulationRun(configuration: configuration, outputPath: output.outputPath(seed: configuration.seed),
                                     compareBackprop: output.compareBP, reporter: reporter)

@@ -6,9 +6,14 @@ import XCTest
 /// -eta grad at the top, which the error module trains directly).
 final class GradientTests: XCTestCase {
     func testBackpropMatchesFiniteDifferences() {
+        for activation in Activation.allCases { checkBackprop(activation: activation) }
+    }
+
+    private func checkBackprop(activation: Activation) {
         let circuit = TestSupport.circuit(sizes: [6, 5, 4, 3], seed: 3)
         let (x, y) = TestSupport.batch(rows: 7, features: 6, classes: 3, seed: 4)
-        let p = BackpropRule().plasticity(of: circuit, input: x, labels: y)
+        let dynamics = CircuitDynamics(upstreamActivation: activation)
+        let p = BackpropRule(dynamics: dynamics).plasticity(of: circuit, input: x, labels: y)
         // Small enough that no perturbation moves a unit across relu's kink (some z are ~0.004).
         let eps: Float = 1e-3
         for l in 1...circuit.levels {
@@ -19,23 +24,28 @@ final class GradientTests: XCTestCase {
                     var plus = circuit, minus = circuit
                     plus[l].W[r, c] += eps
                     minus[l].W[r, c] -= eps
-                    let d = (TestSupport.loss(plus, x, y) - TestSupport.loss(minus, x, y)) / Double(2 * eps)
+                    let d = (TestSupport.loss(plus, x, y, activation) - TestSupport.loss(minus, x, y, activation)) / Double(2 * eps)
                     numeric[r, c] = Float(-d)
                 }
             }
-            XCTAssertLessThan(TestSupport.relativeError(minusGrad, numeric), 2e-3, "level \(l): bp gradient vs finite differences")
+            XCTAssertLessThan(TestSupport.relativeError(minusGrad, numeric), 2e-3, "level \(l), \(activation): bp gradient vs finite differences")
             // The bias gradient too.
             for i in 0..<circuit[l].b.count {
                 var plus = circuit, minus = circuit
                 plus[l].b[i] += eps
                 minus[l].b[i] -= eps
-                let d = (TestSupport.loss(plus, x, y) - TestSupport.loss(minus, x, y)) / Double(2 * eps)
+                let d = (TestSupport.loss(plus, x, y, activation) - TestSupport.loss(minus, x, y, activation)) / Double(2 * eps)
                 XCTAssertEqual(Double(p[l].b![i]), -d, accuracy: 2e-3 * max(1, abs(d)), "level \(l) bias \(i)")
             }
         }
     }
 
     func testAssembledMotifComputesTheMatrixLearningRateGradient() {
+        for activation in [Activation.relu, .tanh] { checkAssembledMotif(upstream: activation) }
+    }
+
+    private func checkAssembledMotif(upstream: Activation) {
+        let dynamics = CircuitDynamics(upstreamActivation: upstream)
         var circuit = TestSupport.circuit(sizes: [12, 16, 14, 10, 5], ratio: 2, seed: 5)
         // Assemble the motif by hand: V_l = Vbar_l^T, Wbar_l = W_l^T pinv(V_l).
         for l in 1...circuit.levels {
@@ -48,8 +58,8 @@ final class GradientTests: XCTestCase {
         let eta: Float = 0.05
         let rates = PlasticitySettings(etaW: eta, etaV: 0, weightDecay: 0)
         var updatedByCircuit = circuit
-        updatedByCircuit.apply(CircuitRule().plasticity(of: circuit, input: x, labels: y), settings: rates)
-        let bp = BackpropRule().plasticity(of: circuit, input: x, labels: y)
+        updatedByCircuit.apply(CircuitRule(dynamics: dynamics).plasticity(of: circuit, input: x, labels: y), settings: rates)
+        let bp = BackpropRule(dynamics: dynamics).plasticity(of: circuit, input: x, labels: y)
         for l in 1...circuit.levels {
             var dW = updatedByCircuit[l].W
             BLAS.axpy(-1, circuit[l].W, &dW)
@@ -57,10 +67,10 @@ final class GradientTests: XCTestCase {
             // The top level's learning-rate matrix is the identity: the error module trains it.
             let H = l == circuit.levels ? identity(minusGrad.rows) : circuit.learningRateMatrix(level: l)
             let expected = BLAS.product(H, minusGrad, alpha: eta)
-            XCTAssertLessThan(TestSupport.relativeError(dW, expected), 1e-4, "level \(l): dW vs -eta H grad")
+            XCTAssertLessThan(TestSupport.relativeError(dW, expected), 1e-4, "level \(l), \(upstream): dW vs -eta H grad")
         }
         // And the monitor sees it: alignment_H is 1 at every level.
-        let monitor = MotifMonitor(probeInput: x, probeLabels: y, loss: .crossEntropy, downstreamActivation: .identity)
+        let monitor = MotifMonitor(probeInput: x, probeLabels: y, dynamics: dynamics)
         for m in monitor.measure(circuit) {
             XCTAssertEqual(m.alignmentH, 1, accuracy: 1e-5, "alignment_H at level \(m.level)")
             XCTAssertEqual(m.reciprocity, 1, accuracy: 1e-6)
@@ -71,7 +81,7 @@ final class GradientTests: XCTestCase {
     func testRandomCircuitIsNotAligned() {
         let circuit = TestSupport.circuit(sizes: [64, 128, 128, 10], seed: 7)
         let (x, y) = TestSupport.batch(rows: 64, features: 64, classes: 10, seed: 8)
-        let monitor = MotifMonitor(probeInput: x, probeLabels: y, loss: .crossEntropy, downstreamActivation: .identity)
+        let monitor = MotifMonitor(probeInput: x, probeLabels: y, dynamics: CircuitDynamics())
         for m in monitor.measure(circuit) {
             // Cosines of independent random matrices scatter as 1/sqrt(entries): 3.5 sigma bounds.
             let sigma = 1 / Double(circuit[m.level].V.count).squareRoot()

@@ -47,7 +47,8 @@ enum TestSupport {
     }
 
     /// The mean loss of a batch, for finite differences.
-    static func loss(_ circuit: Circuit, _ x: Matrix, _ y: [Int]) -> Double {
-        ErrorSignal(logits: AscendingActivity(circuit: circuit, input: x).logits, labels: y, loss: .crossEntropy).loss
+    static func loss(_ circuit: Circuit, _ x: Matrix, _ y: [Int], _ activation: Activation = .relu) -> Double {
+        ErrorSignal(logits: AscendingActivity(circuit: circuit, input: x, activation: activation).logits,
+                    labels: y, loss: .crossEntropy).loss
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A rate nonlinearity. The upstream stream uses relu below the top level (the top level is
-/// linear: its rates are the logits); the downstream activation phi is the identity by default
-/// (the only choice that keeps dW_l = -eta H_l grad exact), with tanh and relu as options.
+/// A rate nonlinearity. The upstream stream uses relu below the top level by default (the top
+/// level is linear: its rates are the logits; identity everywhere gives the linear network of
+/// the paper's ablations); the downstream activation phi is the identity by default (the only
+/// choice that keeps dW_l = -eta H_l grad exact), with tanh and relu as options.
 public enum Activation: String, Sendable, Codable, CaseIterable {
     case identity
     case relu
@@ -25,10 +26,16 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// relu'(z): 1 where z > 0, else 0. The gate of the apical input by the cell's somatic state.
-@inline(__always)
-func reluGate(_ z: Matrix) -> Matrix {
-    var gate = z
-    gate.apply { $0 > 0 ? 1 : 0 }
-    return gate
+extension Activation {
+    /// f'(z) entry by entry: the gate of a cell's apical input by its somatic state
+    /// (for relu, 1 where z > 0: coincidence of apical input and somatic activity).
+    public func gate(_ z: Matrix) -> Matrix {
+        var g = z
+        switch self {
+        case .identity: g.apply { _ in 1 }
+        case .relu: g.apply { $0 > 0 ? 1 : 0 }
+        case .tanh: g.apply { let t = Foundation.tanh($0); return 1 - t * t }
+        }
+        return g
+    }
 }

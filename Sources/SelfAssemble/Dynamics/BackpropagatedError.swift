@@ -1,5 +1,5 @@
 /// Backpropagation's error at every level of the upstream network (the reference the motif
-/// metrics compare with): delta_L = e, delta_{l-1} = relu'(z_{l-1}) * (W_l^T delta_l).
+/// metrics compare with): delta_L = e, delta_{l-1} = f'(z_{l-1}) * (W_l^T delta_l).
 public struct BackpropagatedError: Sendable {
     /// delta_1 ... delta_L at `delta[l]` (`delta[0]` unused, empty).
     public var delta: [Matrix]
@@ -10,7 +10,7 @@ public struct BackpropagatedError: Sendable {
         delta[L] = error
         for l in stride(from: L, through: 2, by: -1) {
             var prev = BLAS.product(delta[l], circuit[l].W)
-            prev.multiplyElementwise(by: reluGate(ascending.z[l - 1]))
+            prev.multiplyElementwise(by: ascending.gate(level: l - 1))
             delta[l - 1] = prev
         }
         self.delta = delta

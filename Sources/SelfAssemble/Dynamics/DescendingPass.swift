@@ -2,7 +2,7 @@
 ///
 ///     g_l = phi(V_l d_l)                        D_l's activity
 ///     a_l = Vbar_l g_l                          apical input of U_l
-///     d_{l-1} = relu'(z_{l-1}) * (Wbar_l g_l)   apical input of U_{l-1}, gated by its soma
+///     d_{l-1} = f'(z_{l-1}) * (Wbar_l g_l)      apical input of U_{l-1}, gated by its soma
 ///
 /// with d_L = e from the error module. One row per sample.
 public struct DescendingActivity: Sendable {
@@ -25,7 +25,7 @@ public struct DescendingActivity: Sendable {
             a[l] = BLAS.product(gl, circuit[l].Vbar, transposeB: true)
             if l >= 2, let wbar = circuit[l].Wbar {
                 var dPrev = BLAS.product(gl, wbar, transposeB: true)
-                dPrev.multiplyElementwise(by: reluGate(ascending.z[l - 1]))
+                dPrev.multiplyElementwise(by: ascending.gate(level: l - 1))
                 d[l - 1] = dPrev
             }
             g[l] = gl

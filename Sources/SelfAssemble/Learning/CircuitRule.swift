@@ -9,19 +9,17 @@
 /// summed over the batch. Once V_l = Vbar_l^T and Wbar_l V_l = W_l^T, d_l is exactly
 /// backpropagation's error and dW_l = -H_l grad_{W_l} with H_l = Vbar_l Vbar_l^T.
 public struct CircuitRule: LearningRule {
-    public let loss: Loss
-    public let downstreamActivation: Activation
+    public let dynamics: CircuitDynamics
     public var name: String { RuleKind.circuit.rawValue }
 
-    public init(loss: Loss = .crossEntropy, downstreamActivation: Activation = .identity) {
-        self.loss = loss
-        self.downstreamActivation = downstreamActivation
+    public init(dynamics: CircuitDynamics = CircuitDynamics()) {
+        self.dynamics = dynamics
     }
 
     public func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity {
-        let up = AscendingActivity(circuit: circuit, input: input)
-        let err = ErrorSignal(logits: up.logits, labels: labels, loss: loss)
-        let down = DescendingActivity(circuit: circuit, ascending: up, error: err.error, phi: downstreamActivation)
+        let up = AscendingActivity(circuit: circuit, input: input, activation: dynamics.upstreamActivation)
+        let err = ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss)
+        let down = DescendingActivity(circuit: circuit, ascending: up, error: err.error, phi: dynamics.downstreamActivation)
         let L = circuit.levels
         var levels = [LevelPlasticity]()
         for l in 1...L {

@@ -18,10 +18,10 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     /// Exact backpropagation on the same upstream network.
     case bp
 
-    public func makeRule(loss: Loss, downstreamActivation: Activation) -> any LearningRule {
+    public func makeRule(dynamics: CircuitDynamics) -> any LearningRule {
         switch self {
-        case .circuit: CircuitRule(loss: loss, downstreamActivation: downstreamActivation)
-        case .bp: BackpropRule(loss: loss)
+        case .circuit: CircuitRule(dynamics: dynamics)
+        case .bp: BackpropRule(dynamics: dynamics)
         }
     }
 }

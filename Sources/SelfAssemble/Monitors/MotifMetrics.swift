@@ -30,11 +30,11 @@ public struct MotifMonitor: Sendable {
     public let circuitRule: CircuitRule
     public let reference: BackpropRule
 
-    public init(probeInput: Matrix, probeLabels: [Int], loss: Loss, downstreamActivation: Activation) {
+    public init(probeInput: Matrix, probeLabels: [Int], dynamics: CircuitDynamics) {
         self.probeInput = probeInput
         self.probeLabels = probeLabels
-        circuitRule = CircuitRule(loss: loss, downstreamActivation: downstreamActivation)
-        reference = BackpropRule(loss: loss)
+        circuitRule = CircuitRule(dynamics: dynamics)
+        reference = BackpropRule(dynamics: dynamics)
     }
 
     public func measure(_ circuit: Circuit) -> [LevelMotifMetrics] {

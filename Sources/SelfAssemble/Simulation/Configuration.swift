@@ -6,8 +6,12 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     public var sizes: [Int] = [64, 128, 128, 10]
     /// Downstream ratio r (one value for all levels, or one per level).
     public var ratios: [Double] = [2]
+    /// Names of levels 1 ... L (e.g. V1, V2, V4, IT), for reports; nil: "level 1" ... "level L".
+    public var levelNames: [String]? = nil
     public var rule: RuleKind = .circuit
     public var loss: Loss = .crossEntropy
+    /// f, the activation of the hidden upstream levels (identity: a linear network).
+    public var upstreamActivation: Activation = .relu
     /// phi, the activation of the downstream groups.
     public var downstreamActivation: Activation = .identity
     public var batch: Int = 32
@@ -37,6 +41,10 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
 
     public init() {}
 
+    public var dynamics: CircuitDynamics {
+        CircuitDynamics(upstreamActivation: upstreamActivation, downstreamActivation: downstreamActivation, loss: loss)
+    }
+
     public var plasticitySettings: PlasticitySettings {
         PlasticitySettings(etaW: etaW, etaV: etaV, weightDecay: weightDecay, plastic: Set(plastic))
     }
@@ -59,6 +67,10 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
         try require(testFraction > 0 && testFraction < 1, "test-fraction must be between 0 and 1 (exclusive), got \(testFraction)")
         try require(threads >= 1, "threads must be a positive integer, got \(threads)")
         try require(thresholds.consecutive >= 1, "the detector needs K >= 1 consecutive snapshots, got \(thresholds.consecutive)")
+        if let names = levelNames {
+            try require(names.count == architecture.levels, "level names: \(names.count) given for \(architecture.levels) levels")
+            try require(Set(names).count == names.count && !names.contains(""), "level names must be distinct and not empty")
+        }
         try require(developmentSteps + epochs > 0, "nothing to simulate: development-steps and epochs are both 0")
         return architecture
     }

@@ -44,11 +44,10 @@ public struct Simulation: Sendable {
         self.configuration = configuration
         self.architecture = architecture
         self.data = data
-        rule = configuration.rule.makeRule(loss: configuration.loss, downstreamActivation: configuration.downstreamActivation)
+        rule = configuration.rule.makeRule(dynamics: configuration.dynamics)
         var probeRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.probeBatch.rawValue)
         let probe = data.train.subset(probeRng.permutation(data.train.count).prefix(configuration.probeSize))
-        monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels,
-                               loss: configuration.loss, downstreamActivation: configuration.downstreamActivation)
+        monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels, dynamics: configuration.dynamics)
         development = SpontaneousActivity(rate: configuration.developmentRate, batch: configuration.batch,
                                           downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
@@ -140,7 +139,7 @@ public struct Simulation: Sendable {
 
     /// Accuracy of the current circuit on the test set.
     public func testAccuracy() -> Double {
-        accuracy(of: circuit, on: data.test)
+        accuracy(of: circuit, on: data.test, activation: configuration.upstreamActivation)
     }
 
     public var progress: SimulationProgress {
@@ -160,9 +159,9 @@ public struct Simulation: Sendable {
 }
 
 /// Fraction of samples whose largest logit is the label.
-public func accuracy(of circuit: Circuit, on data: LabeledData) -> Double {
+public func accuracy(of circuit: Circuit, on data: LabeledData, activation: Activation = .relu) -> Double {
     guard data.count > 0 else { return .nan }
-    let logits = AscendingActivity(circuit: circuit, input: data.inputs).logits
+    let logits = AscendingActivity(circuit: circuit, input: data.inputs, activation: activation).logits
     var correct = 0
     for r in 0..<logits.rows {
         var best = 0
