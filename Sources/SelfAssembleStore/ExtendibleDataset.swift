@@ -38,6 +38,28 @@ final class ExtendibleDataset<Element: HDF5Element> {
             .dataset, "cannot create dataset \(path) in \(file)")
     }
 
+    /// Opens an existing dataset of the layout (to continue a run).
+    init(opening name: String, in parent: HDF5Handle, parentPath: String, file: String) throws {
+        path = parentPath == "/" ? "/" + name : parentPath + "/" + name
+        handle = try HDF5.openDataset(parent, name, in: file)
+        let shape = try HDF5.shape(of: handle, "\(path) in \(file)")
+        guard !shape.isEmpty else { throw StoreError("\(path) in \(file) is not a per-snapshot series (it has no snapshot axis)") }
+        trailing = Array(shape.dropFirst())
+        valuesPerEntry = trailing.reduce(1, *)
+    }
+
+    /// Number of entries along the snapshot axis.
+    func count(file: String) throws -> Int {
+        try HDF5.shape(of: handle, "\(path) in \(file)").first ?? 0
+    }
+
+    /// Cuts the dataset to its first `count` entries: a snapshot written half-way when the
+    /// run was killed is dropped before the run continues.
+    func truncate(to count: Int, file: String) throws {
+        let extent = [hsize_t(count)] + trailing.map { hsize_t($0) }
+        try check(H5Dset_extent(handle.id, extent), "cannot cut \(path) in \(file) to \(count) entries")
+    }
+
     /// Writes entry `index` (growing the dataset to `index + 1` entries if needed). Writing
     /// an index again overwrites it, so a failed append can be retried without leaving a gap.
     func write(_ values: [Element], at index: Int, file: String) throws {

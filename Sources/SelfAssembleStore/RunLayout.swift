@@ -21,11 +21,22 @@ public enum RunLayout {
         public static let created = "created"
         public static let finished = "finished"
         public static let levels = "levels"
+        /// The circuit definition as YAML (Connectomes/ format), when the run has one.
+        public static let connectome = "connectome"
     }
 
     public enum Status {
+        /// Being written, or killed while it was (then `selfassemble simulate --resume` continues it).
         public static let running = "running"
+        /// Stopped by SIGINT or SIGTERM after writing a snapshot at the step it had reached.
+        public static let interrupted = "interrupted"
         public static let complete = "complete"
+    }
+
+    /// /resume/checkpoint: one JSON checkpoint (SimulationCheckpoint) per snapshot.
+    public enum Resume {
+        public static let group = "resume"
+        public static let checkpoint = "checkpoint"
     }
 
     public static let populations = "populations"

@@ -11,6 +11,8 @@ public struct RunMetadata: Sendable {
     public var dataDescription: String
     public var architecture: Architecture
     public var thresholds: AssemblyThresholds
+    /// The resolved circuit definition as YAML (root attribute `connectome`), when known.
+    public var connectome: String?
 
     public init(configurationJSON: String, seed: UInt64, dataDescription: String, architecture: Architecture, thresholds: AssemblyThresholds) {
         self.configurationJSON = configurationJSON

@@ -37,7 +37,8 @@ public final class RunReader {
     /// Completed snapshots: the length of /snapshots/step.
     public let snapshotCount: Int
 
-    private let file: HDF5Handle
+    /// Internal, for the reading extensions in other files of the store.
+    let file: HDF5Handle
 
     public init(path: String) throws {
         HDF5Diagnostics.silence()

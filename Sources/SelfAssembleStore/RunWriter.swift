@@ -11,6 +11,8 @@ import SelfAssemble
 public final class RunWriter {
     public let path: String
     public let metadata: RunMetadata
+    /// The deflate level of new weight datasets (0 for a writer that continues a run: the
+    /// datasets keep the filters they were created with).
     public let compressionLevel: Int
     /// Snapshots written so far.
     public private(set) var snapshotCount = 0
@@ -24,6 +26,7 @@ public final class RunWriter {
     private var steps: ExtendibleDataset<Int64>?
     private var phases: ExtendibleDataset<UInt8>?
     private var epochs: ExtendibleDataset<Int32>?
+    private var checkpoints: StringSeries?
 
     private var levels: Int { metadata.architecture.levels }
 
@@ -67,9 +70,66 @@ public final class RunWriter {
         }
     }
 
+    /// Opens a run file written earlier, to continue it: every per-snapshot series is cut to
+    /// the completed snapshots (a snapshot written half-way when the run was killed is
+    /// dropped), and the status goes back to "running". Use ``RunReader`` first to read the
+    /// last checkpoint and circuit; close it before this.
+    public init(resuming path: String, metadata: RunMetadata) throws {
+        HDF5Diagnostics.silence()
+        self.path = path
+        self.metadata = metadata
+        let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
+        try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
+        let file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDWR(), fapl.id), .file,
+                                  "cannot open \(path) to continue the run: check that it exists and is writable")
+        self.file = file
+        let a = metadata.architecture
+        let projectionGroup = try HDF5.openGroup(file, RunLayout.projections, in: path)
+        projections = try a.projections.map { projection in
+            (projection, try ExtendibleDataset<Float>(opening: projection.name, in: projectionGroup, parentPath: "/projections", file: path))
+        }
+        let biasGroup = try HDF5.openGroup(file, RunLayout.biases, in: path)
+        biases = try (1...a.levels).map {
+            try ExtendibleDataset<Float>(opening: RunLayout.biasName(level: $0), in: biasGroup, parentPath: "/biases", file: path)
+        }
+        let metricGroup = try HDF5.openGroup(file, RunLayout.metrics, in: path)
+        metrics = try RunLayout.metricNames(levels: a.levels).map {
+            try ExtendibleDataset<Double>(opening: $0, in: metricGroup, parentPath: "/metrics", file: path)
+        }
+        let snapshotGroup = try HDF5.openGroup(file, RunLayout.snapshots, in: path)
+        let step = try ExtendibleDataset<Int64>(opening: RunLayout.Snapshots.step, in: snapshotGroup, parentPath: "/snapshots", file: path)
+        phases = try ExtendibleDataset<UInt8>(opening: RunLayout.Snapshots.phase, in: snapshotGroup, parentPath: "/snapshots", file: path)
+        epochs = try ExtendibleDataset<Int32>(opening: RunLayout.Snapshots.epoch, in: snapshotGroup, parentPath: "/snapshots", file: path)
+        steps = step
+        let resume = try HDF5.openGroup(file, RunLayout.Resume.group, in: path)
+        let checkpointSeries = try StringSeries(opening: RunLayout.Resume.checkpoint, in: resume, parentPath: "/resume", file: path)
+        checkpoints = checkpointSeries
+        compressionLevel = 0
+
+        // /snapshots/step is written last in every snapshot: its length counts the complete ones.
+        let completed = try step.count(file: path)
+        for (_, dataset) in projections { try dataset.truncate(to: completed, file: path) }
+        for dataset in biases { try dataset.truncate(to: completed, file: path) }
+        for dataset in metrics { try dataset.truncate(to: completed, file: path) }
+        try phases?.truncate(to: completed, file: path)
+        try epochs?.truncate(to: completed, file: path)
+        try checkpointSeries.truncate(to: completed, file: path)
+        snapshotCount = completed
+        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
+        try flush()
+    }
+
     deinit { close() }
 
     // MARK: - Writing
+
+    /// Marks the file as stopped by a signal after its last snapshot ("interrupted"): it can
+    /// be continued with `selfassemble simulate --resume`.
+    public func markInterrupted() throws {
+        let file = try openFile("mark")
+        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.interrupted, on: path)
+        try flush()
+    }
 
     /// Appends one snapshot (weights, biases, metrics, step, phase, epoch) and flushes the
     /// file, so that a reader sees every completed snapshot. The step is written last: a
@@ -100,6 +160,13 @@ public final class RunWriter {
         }
         try phases?.write([snapshot.phase.code], at: index, file: path)
         try epochs?.write([Int32(clamping: snapshot.epoch)], at: index, file: path)
+        let checkpoint: String
+        do {
+            checkpoint = try snapshot.checkpoint.json()
+        } catch {
+            throw StoreError("cannot encode the checkpoint of step \(snapshot.step) for \(path): \(error)")
+        }
+        try checkpoints?.write(checkpoint, at: index, file: path)
         try steps?.write([Int64(snapshot.step)], at: index, file: path)
         snapshotCount += 1
         try flush()
@@ -140,6 +207,7 @@ public final class RunWriter {
         steps = nil
         phases = nil
         epochs = nil
+        checkpoints = nil
         if let file {
             // Datasets above are released first: HDF5 only really closes a file once no
             // object in it is open.
@@ -164,6 +232,9 @@ public final class RunWriter {
         try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
         try file.setAttribute(RunLayout.Root.created, Self.now(), on: path)
         try file.setAttribute(RunLayout.Root.levels, Int32(clamping: a.levels), on: path)
+        if let connectome = metadata.connectome {
+            try file.setAttribute(RunLayout.Root.connectome, connectome, on: path)
+        }
 
         let populations = try HDF5.createGroup(file, RunLayout.populations, in: path)
         for population in a.populations {
@@ -228,6 +299,13 @@ public final class RunWriter {
             metrics.append(dataset)
         }
 
+        let resume = try HDF5.createGroup(file, RunLayout.Resume.group, in: path)
+        let checkpointSeries = try StringSeries(creating: RunLayout.Resume.checkpoint, in: resume, parentPath: "/resume", file: path)
+        try checkpointSeries.handle.setAttribute(
+            "description", "per snapshot, the JSON checkpoint (generators, data order, detector, accumulators) that with the snapshot's weights continues the run exactly",
+            on: "/resume/checkpoint in \(path)")
+        checkpoints = checkpointSeries
+
         let assembly = try HDF5.createGroup(file, RunLayout.assembly, in: path)
         let onsets = try DatasetIO.writeVector([Int64](repeating: RunLayout.Assembly.notAssembled, count: a.levels),
                                                named: RunLayout.Assembly.onsetStep, in: assembly, path: "/assembly/onset_step", file: path)
@@ -272,7 +350,7 @@ public final class RunWriter {
     }
 
     private static func refusingToOverwrite(_ path: String) -> StoreError {
-        StoreError("refusing to overwrite the existing file \(path): choose another output path or allow overwriting")
+        StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
     }
 
     /// Checks the path before HDF5 sees it, so that the common mistakes get a message that

@@ -5,6 +5,10 @@ import Foundation
 /// and the process's exit code. Help and version requests go through ArgumentParser as usual.
 enum CommandLineFailure {
     static func exit(with error: Error) -> Never {
+        if let interrupted = error as? RunInterrupted {
+            Terminal.standardError("selfassemble: " + interrupted.description)
+            Foundation.exit(interrupted.exitCode)
+        }
         let code = SelfAssembleCommand.exitCode(for: error)
         if code == .success {
             SelfAssembleCommand.exit(withError: error)  // --help, --version

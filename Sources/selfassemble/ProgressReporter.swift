@@ -20,7 +20,7 @@ final class ProgressReporter {
         return ProgressReporter(mode: Terminal.standardErrorIsTerminal ? .live : .plain)
     }
 
-    func begin(configuration c: SimulationConfiguration, data: DataSplit, outputPath: String, totalSteps: Int) {
+    func begin(configuration c: SimulationConfiguration, data: DataSplit, outputPath: String, totalSteps: Int, resumedFrom: Int?) {
         developmentSteps = c.developmentSteps
         self.totalSteps = totalSteps
         switch mode {
@@ -28,10 +28,11 @@ final class ProgressReporter {
         case .json:
             JSONLine.emit(["event": "start", "seed": c.seed, "sizes": c.sizes, "ratios": c.ratios, "rule": c.rule.rawValue,
                            "data": data.description, "out": outputPath, "total_steps": totalSteps,
-                           "development_steps": c.developmentSteps, "epochs": c.epochs])
+                           "development_steps": c.developmentSteps, "epochs": c.epochs, "resumed_from_step": resumedFrom as Any])
         case .live, .plain:
             Terminal.standardError("selfassemble \(SelfAssembleVersion.string): seed \(c.seed), sizes \(c.sizes.map(String.init).joined(separator: ",")), rule \(c.rule.rawValue), \(totalSteps) steps (\(c.developmentSteps) development)")
             Terminal.standardError("data: \(data.description)")
+            if let resumedFrom { Terminal.standardError("continuing \(outputPath) from step \(resumedFrom)") }
         }
     }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfAssemble
-import SelfAssembleData
-import SelfAssembleStore
 
 /// `selfassemble simulate`: development, then learning, with snapshots to an HDF5 file.
 struct Simulate: ParsableCommand {
@@ -11,18 +9,39 @@ struct Simulate: ParsableCommand {
         discussion: """
             With no options it runs the embedded default: sizes 64,128,128,10, ratio 2, on a synthetic \
             classification task generated from the seed (10 classes, each a mixture of 3 Gaussian clusters \
-            in 64 dimensions; 2,000 training and 500 test samples), and writes run-seed<SEED>.h5.
+            in 64 dimensions; 2,000 training and 500 test samples), and writes run-seed<SEED>.h5. \
+            SIGINT or SIGTERM stops a run after writing a snapshot; --resume FILE continues it.
             """)
 
     @OptionGroup var circuit: CircuitOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(help: ArgumentHelp("Continue a killed or interrupted run from its last snapshot, with its stored configuration.", valueName: "file"))
+    var resume: String?
+
+    func validate() throws {
+        if resume != nil {
+            if !circuit.isEmpty || output.out != nil || output.compareBP || output.overwrite || output.compression != nil {
+                throw ValidationError("--resume continues a run with the configuration stored in its file: give no other option than --json or --quiet")
+            }
+        }
+        if let level = output.compression, !(0...9).contains(level) {
+            throw ValidationError("--compression must be 0 (none) to 9 (smallest file), got \(level)")
+        }
+    }
+
     func run() throws {
-        let configuration = try circuit.resolved()
         let reporter = ProgressReporter.make(json: output.json, quiet: output.quiet)
-        let run = try SimulationRun(configuration: configuration, outputPath: output.outputPath(seed: configuration.seed),
-                                    compareBackprop: output.compareBP, reporter: reporter)
-        let outcome = try run.execute()
+        let start: SimulationRun.Start
+        if let resume {
+            start = .resume(path: resume)
+        } else {
+            var configuration = try circuit.resolved()
+            if output.compareBP { configuration.compareBackprop = true }
+            start = .new(configuration, outputPath: output.outputPath(seed: configuration.seed), overwrite: output.overwrite,
+                         compressionLevel: output.compression ?? 4, connectome: nil)
+        }
+        let outcome = try SimulationRun(start: start, reporter: reporter).execute()
         reporter.finish(outcome)
     }
 }
@@ -31,6 +50,12 @@ struct Simulate: ParsableCommand {
 struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The HDF5 file to write (default: run-seed<SEED>.h5).", valueName: "file"))
     var out: String?
+
+    @Flag(help: "Replace the output file if it exists (by default an existing file is never overwritten).")
+    var overwrite = false
+
+    @Option(help: ArgumentHelp("Deflate level of the weight snapshots, 0 (none) to 9 (smallest file). Default: 4.", valueName: "level"))
+    var compression: Int?
 
     @Flag(name: .customLong("compare-bp"), help: "Also train backpropagation on the same network, data, seed and budget, and report both.")
     var compareBP = false

@@ -11,71 +11,137 @@ struct SimulationOutcome {
     var summary: SimulationSummary
     var comparison: SimulationSummary?
     var seconds: Double
+    /// Time spent writing snapshots to the file.
+    var storeSeconds: Double
+    var snapshots: Int
+    /// The step a continued run started from.
+    var resumedFromStep: Int?
 }
 
-/// One `simulate` from resolved configuration to a finished run file: loads the data, checks
-/// everything that can be checked before the file is created, runs the circuit (and the
-/// backpropagation comparison), and removes the file again if anything fails on the way,
-/// so a failed run never leaves a half-written file behind.
+/// One `simulate`, from a resolved configuration (or a run file to continue) to a finished run
+/// file. Everything that can be checked is checked before the file is created; a new run that
+/// fails removes its file again, so a failed run never leaves a half-written file behind. A
+/// continued run never deletes its file: it keeps every snapshot it had.
 struct SimulationRun {
-    let configuration: SimulationConfiguration
-    let outputPath: String
-    let compareBackprop: Bool
-    let reporter: ProgressReporter
-
-    init(configuration: SimulationConfiguration, outputPath: String, compareBackprop: Bool, reporter: ProgressReporter) throws {
-        self.configuration = configuration
-        self.outputPath = outputPath
-        self.compareBackprop = compareBackprop
-        self.reporter = reporter
+    enum Start {
+        case new(SimulationConfiguration, outputPath: String, overwrite: Bool, compressionLevel: Int, connectome: String?)
+        case resume(path: String)
     }
+
+    let start: Start
+    let reporter: ProgressReporter
 
     func execute() throws -> SimulationOutcome {
         let started = Date()
-        BLAS.setThreads(configuration.threads)
-        let data = try loadData()
-        var simulation = try Simulation(configuration: configuration, data: data)
-        let metadata = RunMetadata(
-            configurationJSON: try configurationJSON(), seed: configuration.seed,
-            dataDescription: data.description, architecture: simulation.architecture,
-            thresholds: configuration.thresholds)
-        let writer = try RunWriter(creating: outputPath, metadata: metadata)
-        do {
-            reporter.begin(configuration: configuration, data: data, outputPath: outputPath, totalSteps: simulation.totalSteps)
-            let summary = try simulation.run { event in
-                if case .snapshot(let snapshot) = event { try writer.append(snapshot) }
-                reporter.report(event, run: "circuit")
+        SignalMonitor.install()
+        switch start {
+        case .new(let configuration, let outputPath, let overwrite, let compressionLevel, let connectome):
+            BLAS.setThreads(configuration.threads)
+            let data = try Self.loadData(configuration)
+            var simulation = try Simulation(configuration: configuration, data: data)
+            var metadata = try RunMetadata(simulation: simulation)
+            metadata.connectome = connectome
+            let writer = try RunWriter(creating: outputPath, metadata: metadata, overwrite: overwrite, compressionLevel: compressionLevel)
+            do {
+                return try run(&simulation, writer: writer, started: started, resumedFrom: nil)
+            } catch let error as RunInterrupted {
+                throw error
+            } catch {
+                writer.close()
+                try? FileManager.default.removeItem(atPath: outputPath)
+                throw error
             }
-            var comparison: SimulationSummary? = nil
-            if compareBackprop {
-                var bp = configuration
-                bp.rule = .bp
-                bp.developmentSteps = 0
-                var reference = try Simulation(configuration: bp, data: data)
-                comparison = try reference.run { event in reporter.report(event, run: "bp") }
+        case .resume(let path):
+            let (configuration, checkpoint, circuit, metadata, storedData) = try Self.readResumePoint(path)
+            BLAS.setThreads(configuration.threads)
+            let data = try Self.loadData(configuration)
+            guard data.description == storedData else {
+                throw ConfigurationError("the data have changed since \(path) was started (then: \(storedData); now: \(data.description)): a continued run must see the same data")
             }
-            try writer.finish(summary: summary, comparison: comparison)
-            return SimulationOutcome(configuration: configuration, dataDescription: data.description, outputPath: outputPath,
-                                     summary: summary, comparison: comparison, seconds: Date().timeIntervalSince(started))
-        } catch {
-            writer.close()
-            try? FileManager.default.removeItem(atPath: outputPath)
-            throw error
+            var simulation = try Simulation(configuration: configuration, data: data, resumingFrom: checkpoint, circuit: circuit)
+            let writer = try RunWriter(resuming: path, metadata: metadata)
+            defer { writer.close() }
+            return try run(&simulation, writer: writer, started: started, resumedFrom: checkpoint.step)
         }
     }
 
+    private func run(_ simulation: inout Simulation, writer: RunWriter, started: Date, resumedFrom: Int?) throws -> SimulationOutcome {
+        let configuration = simulation.configuration
+        reporter.begin(configuration: configuration, data: simulation.data, outputPath: writer.path,
+                       totalSteps: simulation.totalSteps, resumedFrom: resumedFrom)
+        var storeSeconds = 0.0
+        let onEvent: (SimulationEvent) throws -> Void = { event in
+            if case .snapshot(let snapshot) = event {
+                let t = Date()
+                try writer.append(snapshot)
+                storeSeconds += Date().timeIntervalSince(t)
+            }
+            reporter.report(event, run: "circuit")
+        }
+        try simulation.start(onEvent)
+        while !simulation.isFinished {
+            try simulation.advance(onEvent)
+            try stopIfSignalled(&simulation, writer: writer)
+        }
+        let summary = simulation.summary
+        var comparison: SimulationSummary? = nil
+        if configuration.compareBackprop {
+            var bp = configuration
+            bp.rule = .bp
+            bp.developmentSteps = 0
+            var reference = try Simulation(configuration: bp, data: simulation.data)
+            comparison = try reference.run { event in
+                reporter.report(event, run: "bp")
+                if let signal = SignalMonitor.pending {
+                    try writer.markInterrupted()
+                    throw RunInterrupted(signal: signal, step: summary.steps, lastSnapshotStep: summary.steps, path: writer.path)
+                }
+            }
+        }
+        try writer.finish(summary: summary, comparison: comparison)
+        return SimulationOutcome(configuration: configuration, dataDescription: simulation.data.description,
+                                 outputPath: writer.path, summary: summary, comparison: comparison,
+                                 seconds: Date().timeIntervalSince(started), storeSeconds: storeSeconds,
+                                 snapshots: writer.snapshotCount, resumedFromStep: resumedFrom)
+    }
+
+    /// After SIGINT or SIGTERM, between two steps (so a snapshot being written is finished):
+    /// the file is marked and the run stops. No extra snapshot is written at the step reached,
+    /// so that the continued run's file is the same as a run never interrupted; continuing
+    /// recomputes the steps since the last snapshot.
+    private func stopIfSignalled(_ simulation: inout Simulation, writer: RunWriter) throws {
+        guard let signal = SignalMonitor.pending else { return }
+        try writer.markInterrupted()
+        throw RunInterrupted(signal: signal, step: simulation.step, lastSnapshotStep: simulation.checkpoint.lastRecordedStep ?? 0,
+                             path: writer.path)
+    }
+
+    /// The configuration, last checkpoint, circuit and metadata of a run file to continue.
+    private static func readResumePoint(_ path: String) throws
+        -> (SimulationConfiguration, SimulationCheckpoint, Circuit, RunMetadata, String) {
+        let reader = try RunReader(path: path)
+        guard !reader.isComplete else {
+            throw StoreError("\(path) is already complete: nothing to continue (start a new run with another --out)")
+        }
+        guard reader.snapshotCount > 0 else {
+            throw StoreError("\(path) has no snapshot to continue from: start the run again with --overwrite")
+        }
+        let configuration = try reader.configuration()
+        let last = reader.snapshotCount - 1
+        var metadata = RunMetadata(configurationJSON: reader.configurationJSON, seed: reader.seed,
+                                   dataDescription: reader.dataDescription, architecture: try reader.architecture(),
+                                   thresholds: try reader.thresholds())
+        metadata.connectome = try reader.connectome()
+        return (configuration, try reader.checkpoint(snapshot: last), try reader.circuit(snapshot: last), metadata,
+                reader.dataDescription)
+    }
+
     /// The embedded synthetic task, or the data set at `configuration.data`.
-    private func loadData() throws -> DataSplit {
+    static func loadData(_ configuration: SimulationConfiguration) throws -> DataSplit {
         guard let path = configuration.data else {
             return GaussianClusters(features: configuration.sizes.first!, classes: configuration.sizes.last!)
                 .generate(seed: configuration.seed)
         }
         return try DataLoader.load(path: path, testFraction: configuration.testFraction, seed: configuration.seed)
-    }
-
-    private func configurationJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(configuration), as: UTF8.self)
     }
 }

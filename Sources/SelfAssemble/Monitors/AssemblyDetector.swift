@@ -31,7 +31,7 @@ public struct AssemblyThresholds: Equatable, Sendable, Codable {
 /// snapshot from which reciprocity, descending consistency and alignment_H stay above their
 /// thresholds for K consecutive snapshots. It can say "no": a level whose metrics never pass
 /// K times in a row has no onset.
-public struct AssemblyDetector: Equatable, Sendable {
+public struct AssemblyDetector: Equatable, Sendable, Codable {
     public let thresholds: AssemblyThresholds
     /// The onset step of each level (index l - 1), nil while not assembled.
     public private(set) var onsets: [Int?]

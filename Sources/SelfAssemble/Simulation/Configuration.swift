@@ -38,6 +38,9 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     public var data: String? = nil
     /// Share of a CSV file's samples held out for testing (IDX files come split).
     public var testFraction: Double = 0.2
+    /// Also train exact backpropagation on the same network, data, seed and budget, and
+    /// record its accuracy beside the circuit's.
+    public var compareBackprop = false
 
     public init() {}
 

@@ -12,6 +12,8 @@ public struct Snapshot: Sendable {
     public var trainAccuracy: Double
     /// Accuracy on the test set now.
     public var testAccuracy: Double
+    /// With `circuit`, all a run needs to continue from this snapshot.
+    public var checkpoint: SimulationCheckpoint
 }
 
 /// A lightweight report after every step, for progress displays.
@@ -29,7 +31,8 @@ public struct SimulationProgress: Sendable {
 }
 
 /// What a run reports as it goes.
-public enum SimulationEvent: Sendable {
+// Indirect: a snapshot carries a whole circuit and checkpoint; boxing keeps the enum small.
+public indirect enum SimulationEvent: Sendable {
     case progress(SimulationProgress)
     case snapshot(Snapshot)
     /// The motif assembled at `level`, with its onset step.

@@ -14,20 +14,14 @@ public struct Simulation: Sendable {
     public let batchesPerEpoch: Int
 
     public private(set) var circuit: Circuit
-    public private(set) var step = 0
-    public private(set) var detector: AssemblyDetector
-    /// The step at which learning diverged (its update was not finite and was not applied).
-    public private(set) var divergedAtStep: Int?
-    private var developmentRng: Xoshiro256StarStar
-    private var dataRng: Xoshiro256StarStar
+    /// Everything else that changes as the run goes (see ``SimulationCheckpoint``).
+    public private(set) var checkpoint: SimulationCheckpoint
     private var epochOrder: [Int] = []
-    private var epochLoss = 0.0
-    private var epochCorrect = 0
-    private var epochSamples = 0
-    private var testAccuracyByEpoch: [Double] = []
-    private var latestTestAccuracy = Double.nan
-    private var latestMotif: [LevelMotifMetrics] = []
-    private var lastRecordedStep: Int?
+
+    public var step: Int { checkpoint.step }
+    public var detector: AssemblyDetector { checkpoint.detector }
+    /// The step at which learning diverged (its update was not finite and was not applied).
+    public var divergedAtStep: Int? { checkpoint.divergedAtStep }
 
     public var developmentSteps: Int { configuration.developmentSteps }
     public var totalSteps: Int { developmentSteps + configuration.epochs * batchesPerEpoch }
@@ -52,35 +46,56 @@ public struct Simulation: Sendable {
                                           downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
-        detector = AssemblyDetector(levels: architecture.levels, thresholds: configuration.thresholds)
-        developmentRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.spontaneousActivity.rawValue)
-        dataRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.dataOrder.rawValue)
+        checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
+    }
+
+    /// Continues a run from a snapshot's circuit and the checkpoint taken with it. The result is
+    /// bit-identical to the run that was never interrupted.
+    public init(configuration: SimulationConfiguration, data: DataSplit, resumingFrom checkpoint: SimulationCheckpoint,
+                circuit: Circuit) throws {
+        try self.init(configuration: configuration, data: data)
+        guard circuit.architecture == architecture else {
+            throw ConfigurationError("the stored circuit does not have the configuration's architecture")
+        }
+        self.circuit = circuit
+        self.checkpoint = checkpoint
+        let learningStep = checkpoint.step - developmentSteps
+        if learningStep > 0 && learningStep % batchesPerEpoch != 0 {
+            var rng = checkpoint.epochStartDataRng
+            epochOrder = rng.permutation(data.train.count)
+        }
     }
 
     /// Runs to the end, reporting every event. An error thrown by `onEvent` stops the run.
     @discardableResult
     public mutating func run(onEvent: (SimulationEvent) throws -> Void = { _ in }) throws -> SimulationSummary {
-        if step == 0 { try record(onEvent) }
+        try start(onEvent)
         while !isFinished {
             try advance(onEvent)
         }
         return summary
     }
 
+    /// Records the snapshot of the random initial circuit, unless the run already has one
+    /// (a continued run). Call once before the first ``advance(_:)``.
+    public mutating func start(_ onEvent: (SimulationEvent) throws -> Void) throws {
+        if checkpoint.lastRecordedStep == nil { try record(onEvent) }
+    }
+
     /// Takes one step (development or learning) and reports what it produced.
     public mutating func advance(_ onEvent: (SimulationEvent) throws -> Void) throws {
         precondition(!isFinished, "the run is finished")
         if phase == .development {
-            development.step(&circuit, plastic: Set(configuration.plastic), using: &developmentRng)
+            development.step(&circuit, plastic: Set(configuration.plastic), using: &checkpoint.developmentRng)
         } else if try !learningStep(onEvent) {
             // A diverging circuit is an outcome (a circuit without development typically does
             // this), not a failure: stop with the last finite state and record it.
-            divergedAtStep = step
-            if lastRecordedStep != step { try record(onEvent) }
+            checkpoint.divergedAtStep = step
+            try recordIfNeeded(onEvent)
             try onEvent(.diverged(step: step))
             return
         }
-        step += 1
+        checkpoint.step += 1
         if !circuit.isFinite { throw SimulationError.overflow(step: step) }
         if isSnapshotStep { try record(onEvent) }
         try onEvent(.progress(progress))
@@ -91,24 +106,25 @@ public struct Simulation: Sendable {
         let learningStep = step - developmentSteps
         let position = learningStep % batchesPerEpoch
         if position == 0 {
-            epochOrder = dataRng.permutation(data.train.count)
-            epochLoss = 0
-            epochCorrect = 0
-            epochSamples = 0
+            checkpoint.epochStartDataRng = checkpoint.dataRng
+            epochOrder = checkpoint.dataRng.permutation(data.train.count)
+            checkpoint.epochLoss = 0
+            checkpoint.epochCorrect = 0
+            checkpoint.epochSamples = 0
         }
         let indices = epochOrder[(position * configuration.batch)..<((position + 1) * configuration.batch)]
         let batch = data.train.subset(indices)
         let plasticity = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
         guard plasticity.isFinite else { return false }
-        epochLoss += plasticity.loss * Double(plasticity.samples)
-        epochCorrect += plasticity.correct
-        epochSamples += plasticity.samples
+        checkpoint.epochLoss += plasticity.loss * Double(plasticity.samples)
+        checkpoint.epochCorrect += plasticity.correct
+        checkpoint.epochSamples += plasticity.samples
         circuit.apply(plasticity, settings: configuration.plasticitySettings)
         if position == batchesPerEpoch - 1 {
             let accuracy = testAccuracy()
-            testAccuracyByEpoch.append(accuracy)
-            latestTestAccuracy = accuracy
-            try onEvent(.epochEnded(epoch: testAccuracyByEpoch.count, trainLoss: trainLoss,
+            checkpoint.testAccuracyByEpoch.append(accuracy)
+            checkpoint.latestTestAccuracy = accuracy
+            try onEvent(.epochEnded(epoch: checkpoint.testAccuracyByEpoch.count, trainLoss: trainLoss,
                                     trainAccuracy: trainAccuracy, testAccuracy: accuracy))
         }
         return true
@@ -119,23 +135,34 @@ public struct Simulation: Sendable {
         step % configuration.snapshotEvery == 0 || step == developmentSteps || step == totalSteps
     }
 
+    /// Records a snapshot at the current step unless one was just recorded there: used when a
+    /// run is stopped from outside (an interrupt), so that it can be resumed from this step.
+    public mutating func recordIfNeeded(_ onEvent: (SimulationEvent) throws -> Void) throws {
+        if checkpoint.lastRecordedStep != step { try record(onEvent) }
+    }
+
     private mutating func record(_ onEvent: (SimulationEvent) throws -> Void) throws {
         let motif = monitor.measure(circuit)
-        latestMotif = motif
-        lastRecordedStep = step
-        latestTestAccuracy = testAccuracy()
-        for level in detector.observe(step: step, metrics: motif) {
+        checkpoint.latestMotif = motif
+        checkpoint.lastRecordedStep = step
+        checkpoint.latestTestAccuracy = testAccuracy()
+        for level in checkpoint.detector.observe(step: step, metrics: motif) {
             try onEvent(.assembled(level: level, onsetStep: detector.onsets[level - 1]!))
         }
         try onEvent(.snapshot(Snapshot(
             step: step, phase: step <= developmentSteps && developmentSteps > 0 ? .development : .learning,
             epoch: completedEpochs, circuit: circuit, motif: motif,
-            trainLoss: trainLoss, trainAccuracy: trainAccuracy, testAccuracy: latestTestAccuracy)))
+            trainLoss: trainLoss, trainAccuracy: trainAccuracy, testAccuracy: checkpoint.latestTestAccuracy,
+            checkpoint: checkpoint)))
     }
 
     public var completedEpochs: Int { max(0, step - developmentSteps) / max(batchesPerEpoch, 1) }
-    private var trainLoss: Double { epochSamples > 0 ? epochLoss / Double(epochSamples) : .nan }
-    private var trainAccuracy: Double { epochSamples > 0 ? Double(epochCorrect) / Double(epochSamples) : .nan }
+    private var trainLoss: Double {
+        checkpoint.epochSamples > 0 ? checkpoint.epochLoss / Double(checkpoint.epochSamples) : .nan
+    }
+    private var trainAccuracy: Double {
+        checkpoint.epochSamples > 0 ? Double(checkpoint.epochCorrect) / Double(checkpoint.epochSamples) : .nan
+    }
 
     /// Accuracy of the current circuit on the test set.
     public func testAccuracy() -> Double {
@@ -145,16 +172,17 @@ public struct Simulation: Sendable {
     public var progress: SimulationProgress {
         SimulationProgress(step: step, totalSteps: totalSteps, phase: isFinished ? .learning : phase,
                  epoch: completedEpochs, epochs: configuration.epochs, trainLoss: trainLoss,
-                 trainAccuracy: trainAccuracy, latestTestAccuracy: latestTestAccuracy, latestMotif: latestMotif)
+                 trainAccuracy: trainAccuracy, latestTestAccuracy: checkpoint.latestTestAccuracy,
+                 latestMotif: checkpoint.latestMotif)
     }
 
     public var summary: SimulationSummary {
         SimulationSummary(
-            rule: configuration.rule, steps: step, finalTestAccuracy: latestTestAccuracy,
-            finalTrainAccuracy: trainAccuracy, testAccuracyByEpoch: testAccuracyByEpoch,
+            rule: configuration.rule, steps: step, finalTestAccuracy: checkpoint.latestTestAccuracy,
+            finalTrainAccuracy: trainAccuracy, testAccuracyByEpoch: checkpoint.testAccuracyByEpoch,
             onsets: detector.onsets,
             shortfalls: (1...architecture.levels).map { detector.shortfall(level: $0) },
-            finalMotif: latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep)
+            finalMotif: checkpoint.latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep)
     }
 }
 

@@ -1,0 +1,36 @@
+import Foundation
+import SelfAssemble
+
+/// What continuing a run needs from its file: the configuration, the circuit of a snapshot
+/// (``RunReader/circuit(snapshot:)``) and the checkpoint taken with it.
+extension RunReader {
+    /// The stored configuration, decoded.
+    public func configuration() throws -> SimulationConfiguration {
+        do {
+            return try JSONDecoder().decode(SimulationConfiguration.self, from: Data(configurationJSON.utf8))
+        } catch {
+            throw StoreError("the configuration stored in \(path) cannot be read by selfassemble \(SelfAssembleVersion.string): \(error)")
+        }
+    }
+
+    /// The checkpoint taken with snapshot `snapshot` (an index into the snapshots).
+    public func checkpoint(snapshot: Int) throws -> SimulationCheckpoint {
+        guard HDF5.linkExists(file, RunLayout.Resume.group) else {
+            throw StoreError("\(path) has no checkpoints (/resume/checkpoint): it cannot be continued")
+        }
+        let group = try HDF5.openGroup(file, RunLayout.Resume.group, in: path)
+        let series = try StringSeries(opening: RunLayout.Resume.checkpoint, in: group, parentPath: "/resume", file: path)
+        let json = try series.read(at: snapshot, file: path)
+        do {
+            return try SimulationCheckpoint(json: json)
+        } catch {
+            throw StoreError("the checkpoint of snapshot \(snapshot) in \(path) is damaged: \(error)")
+        }
+    }
+
+    /// The resolved circuit definition (YAML) stored with the run, if any.
+    public func connectome() throws -> String? {
+        guard file.hasAttribute(RunLayout.Root.connectome) else { return nil }
+        return try file.stringAttribute(RunLayout.Root.connectome, of: path)
+    }
+}

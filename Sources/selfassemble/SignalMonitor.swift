@@ -1,0 +1,37 @@
+import Foundation
+import Synchronization
+
+/// Catches SIGINT and SIGTERM so that a run can finish its current step (and a snapshot being
+/// written), mark its file "interrupted" and say how to continue, instead of dying mid-write.
+enum SignalMonitor {
+    private static let received = Atomic<Int32>(0)
+
+    static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { number in SignalMonitor.received.store(number, ordering: .relaxed) }
+        }
+    }
+
+    /// The signal received since `install`, if any.
+    static var pending: Int32? {
+        let sig = received.load(ordering: .relaxed)
+        return sig == 0 ? nil : sig
+    }
+}
+
+/// A run stopped by a signal between two steps; its file holds every snapshot up to the last one.
+struct RunInterrupted: Error, CustomStringConvertible {
+    let signal: Int32
+    let step: Int
+    let lastSnapshotStep: Int
+    let path: String
+
+    var signalName: String { signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)" }
+
+    /// The shell's convention: 128 + the signal number.
+    var exitCode: Int32 { 128 + signal }
+
+    var description: String {
+        "interrupted by \(signalName) at step \(step); \(path) holds every snapshot up to step \(lastSnapshotStep) and is marked interrupted: continue with `selfassemble simulate --resume \(path)`"
+    }
+}

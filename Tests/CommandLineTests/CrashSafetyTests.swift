@@ -1,0 +1,163 @@
+import Foundation
+import SelfAssembleStore
+import XCTest
+
+/// Issue 3: a run killed at any moment leaves a file h5py opens, holding every snapshot
+/// written before the kill; SIGINT and SIGTERM stop after a snapshot and say how to continue;
+/// `--resume` ends bit-identical to the run left alone; existing files are never overwritten.
+final class CrashSafetyTests: XCTestCase {
+    private let run = ["--sizes", "16,24,12,5", "--development-steps", "400", "--epochs", "40", "--batch", "16",
+                       "--snapshot-every", "20", "--quiet"]
+    private var dir: URL!
+
+    override func setUpWithError() throws { dir = try CommandRunner.temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    /// Every dataset and attribute of two run files, compared: weights, biases, metrics,
+    /// snapshots, onsets and the outcome must be identical.
+    private func assertSameRun(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let ra = try RunReader(path: a), rb = try RunReader(path: b)
+        XCTAssertTrue(rb.isComplete, "\(b) is complete", file: file, line: line)
+        XCTAssertEqual(ra.snapshotCount, rb.snapshotCount, file: file, line: line)
+        XCTAssertEqual(try ra.steps(), try rb.steps(), file: file, line: line)
+        for name in try ra.projectionNames() {
+            for s in 0..<ra.snapshotCount where try ra.weights(name, snapshot: s) != rb.weights(name, snapshot: s) {
+                XCTFail("\(name) differs at snapshot \(s)", file: file, line: line)
+                return
+            }
+        }
+        for l in 1...3 {
+            XCTAssertEqual(try ra.bias(level: l, snapshot: ra.snapshotCount - 1), try rb.bias(level: l, snapshot: rb.snapshotCount - 1),
+                           file: file, line: line)
+        }
+        for metric in try ra.metricNames() {
+            let x = try ra.metric(metric), y = try rb.metric(metric)
+            XCTAssertTrue(zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } && x.count == y.count,
+                          "\(metric) differs", file: file, line: line)
+        }
+        XCTAssertEqual(try ra.onsets(), try rb.onsets(), file: file, line: line)
+        XCTAssertEqual(try ra.summary(), try rb.summary(), file: file, line: line)
+    }
+
+    /// Starts a run in the background, waits, sends `signal`, and returns the exit status and stderr.
+    private func startAndSignal(_ arguments: [String], after seconds: Double, signal: Int32) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = arguments
+        let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: seconds)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try err.close()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// Opens the file with h5py and reads every dataset; returns "status snapshots".
+    private func readWithH5py(_ file: String) throws -> String {
+        let check = try PythonRunner.run("""
+            import sys, h5py
+            f = h5py.File(sys.argv[1], "r")
+            def visit(name, obj):
+                if isinstance(obj, h5py.Dataset):
+                    obj[()]
+            f.visititems(visit)
+            print(f.attrs["status"], len(f["snapshots/step"]))
+            """, arguments: [file])
+        XCTAssertEqual(check.status, 0, "h5py opens \(file): \(check.stderr)")
+        return check.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func testKillNineAtRandomPointsThenResumeIsBitIdentical() throws {
+        let reference = path("reference.h5")
+        let started = Date()
+        let full = try CommandRunner.run(["simulate"] + run + ["--out", reference])
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let duration = Date().timeIntervalSince(started)
+        var rng = SystemRandomNumberGenerator()
+        var resumedPoints = 0
+        for point in 0..<4 {
+            // Somewhere between the first snapshots and the end of the run.
+            let delay = Double.random(in: (0.15 * duration)...(0.85 * duration), using: &rng)
+            let killed = path("killed-\(point).h5")
+            let (status, _) = try startAndSignal(["simulate"] + run + ["--out", killed], after: delay, signal: SIGKILL)
+            let opened = try readWithH5py(killed)
+            guard status == SIGKILL || status == 128 + SIGKILL || opened.hasPrefix("running") else {
+                // The run beat the kill: nothing to resume at this point.
+                continue
+            }
+            XCTAssertTrue(opened.hasPrefix("running"), "killed after \(delay) s: \(opened)")
+            let resumed = try CommandRunner.run(["simulate", "--resume", killed, "--quiet"])
+            XCTAssertEqual(resumed.status, 0, "resume after a kill at \(delay) s: \(resumed.stderr)")
+            XCTAssertTrue(resumed.stdout.contains("continued from step"), resumed.stdout)
+            try assertSameRun(reference, killed)
+            resumedPoints += 1
+        }
+        XCTAssertGreaterThanOrEqual(resumedPoints, 2, "most kill points land inside the run")
+    }
+
+    func testSigintAndSigtermStopAfterASnapshotAndSayHowToResume() throws {
+        let reference = path("reference.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + run + ["--out", reference]).status, 0)
+        for (signal, code) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+            let file = path("signal-\(signal).h5")
+            let (status, stderr) = try startAndSignal(["simulate"] + run + ["--out", file], after: 1.0, signal: signal)
+            XCTAssertEqual(status, code, stderr)
+            let lines = stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, stderr)
+            XCTAssertTrue(stderr.contains("selfassemble simulate --resume \(file)"), stderr)
+            do {
+                // Closed again before the file is continued: HDF5 shares one open file per process.
+                let reader = try RunReader(path: file)
+                XCTAssertEqual(reader.status, "interrupted")
+                let steps = try reader.steps()
+                XCTAssertTrue(stderr.contains("every snapshot up to step \(steps.last!)"), stderr)
+            }
+            XCTAssertTrue(try readWithH5py(file).hasPrefix("interrupted"))
+            XCTAssertEqual(try CommandRunner.run(["simulate", "--resume", file, "--quiet"]).status, 0)
+            try assertSameRun(reference, file)
+        }
+    }
+
+    func testExistingFilesAreNeverOverwrittenUnlessAsked() throws {
+        let file = path("run.h5")
+        let small = ["--sizes", "8,6,3", "--development-steps", "10", "--epochs", "1", "--batch", "16", "--quiet", "--out", file]
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + small).status, 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        let again = try CommandRunner.run(["simulate", "--seed", "8"] + small)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertEqual(again.stderrLines.count, 1)
+        XCTAssertTrue(again.stderr.contains("--overwrite"), again.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), before, "the existing file is untouched")
+        let replaced = try CommandRunner.run(["simulate", "--seed", "8", "--overwrite"] + small)
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertEqual(try RunReader(path: file).seed, 8)
+        // A complete run cannot be resumed; --resume takes no other option.
+        let complete = try CommandRunner.run(["simulate", "--resume", file])
+        XCTAssertNotEqual(complete.status, 0)
+        XCTAssertTrue(complete.stderr.contains("already complete"), complete.stderr)
+        let mixed = try CommandRunner.run(["simulate", "--resume", file, "--seed", "3"])
+        XCTAssertNotEqual(mixed.status, 0)
+        XCTAssertTrue(mixed.stderr.contains("--resume"), mixed.stderr)
+    }
+
+    func testCompressionLevelChangesTheFileNotTheData() throws {
+        let none = path("c0.h5"), most = path("c9.h5")
+        let small = ["--sizes", "32,64,10", "--development-steps", "100", "--epochs", "1", "--quiet"]
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--compression", "0", "--out", none]).status, 0)
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--compression", "9", "--out", most]).status, 0)
+        let a = try RunReader(path: none), b = try RunReader(path: most)
+        XCTAssertEqual(try a.weights("V_1", snapshot: a.snapshotCount - 1), try b.weights("V_1", snapshot: b.snapshotCount - 1))
+        let size = { (p: String) in try FileManager.default.attributesOfItem(atPath: p)[.size] as! Int }
+        XCTAssertLessThan(try size(most), try size(none))
+        let bad = try CommandRunner.run(["simulate", "--compression", "12"] + small + ["--out", path("bad.h5")])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--compression"), bad.stderr)
+    }
+}

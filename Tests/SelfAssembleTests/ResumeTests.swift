@@ -1,0 +1,63 @@
+import SelfAssemble
+import XCTest
+
+/// A run continued from any snapshot's circuit and checkpoint ends bit-identical to the run
+/// that was never interrupted: the checkpoint holds everything besides the circuit.
+final class ResumeTests: XCTestCase {
+    private func configuration() -> SimulationConfiguration {
+        var c = SimulationConfiguration()
+        c.seed = 5
+        c.sizes = [16, 20, 12, 6]
+        c.developmentSteps = 300
+        c.epochs = 4
+        c.batch = 16
+        c.snapshotEvery = 40
+        c.thresholds = AssemblyThresholds(reciprocity: 0.3, descending: -1, alignmentH: -1, consecutive: 2)
+        return c
+    }
+
+    private func data() -> DataSplit {
+        var task = GaussianClusters(features: 16, classes: 6)
+        task.trainSamples = 200
+        task.testSamples = 60
+        return task.generate(seed: 5)
+    }
+
+    private func runAll(_ simulation: inout Simulation) throws -> ([Snapshot], SimulationSummary) {
+        var snapshots = [Snapshot]()
+        let summary = try simulation.run { if case .snapshot(let s) = $0 { snapshots.append(s) } }
+        return (snapshots, summary)
+    }
+
+    func testResumingFromEverySnapshotIsBitIdentical() throws {
+        var full = try Simulation(configuration: configuration(), data: data())
+        let (snapshots, summary) = try runAll(&full)
+        XCTAssertGreaterThan(snapshots.count, 8)
+        XCTAssertNotNil(summary.onsets[0], "the relaxed thresholds let the detector fire, so its state matters")
+        for (i, snapshot) in snapshots.enumerated().dropLast() {
+            // Through JSON, as the store keeps it.
+            let checkpoint = try SimulationCheckpoint(json: snapshot.checkpoint.json())
+            XCTAssertEqual(checkpoint, snapshot.checkpoint, "checkpoint \(i) survives JSON")
+            var resumed = try Simulation(configuration: configuration(), data: data(), resumingFrom: checkpoint,
+                                         circuit: snapshot.circuit)
+            let (rest, resumedSummary) = try runAll(&resumed)
+            XCTAssertEqual(rest.map(\.step), snapshots[(i + 1)...].map(\.step), "from snapshot \(i)")
+            XCTAssertEqual(rest.map(\.motif), snapshots[(i + 1)...].map(\.motif), "from snapshot \(i)")
+            XCTAssertEqual(resumedSummary.finalCircuit, summary.finalCircuit, "from snapshot \(i)")
+            XCTAssertEqual(resumedSummary.onsets, summary.onsets)
+            XCTAssertEqual(resumedSummary.testAccuracyByEpoch, summary.testAccuracyByEpoch)
+            XCTAssertEqual(resumedSummary.finalTrainAccuracy, summary.finalTrainAccuracy)
+        }
+    }
+
+    func testRecordIfNeededTakesOneSnapshotAtTheCurrentStep() throws {
+        var simulation = try Simulation(configuration: configuration(), data: data())
+        var steps = [Int]()
+        let collect: (SimulationEvent) throws -> Void = { if case .snapshot(let s) = $0 { steps.append(s.step) } }
+        try simulation.recordIfNeeded(collect)
+        for _ in 0..<7 { try simulation.advance(collect) }
+        try simulation.recordIfNeeded(collect)
+        try simulation.recordIfNeeded(collect)
+        XCTAssertEqual(steps, [0, 7])
+    }
+}
