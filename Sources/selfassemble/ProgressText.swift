@@ -67,7 +67,7 @@ enum ProgressText {
     static func summary(_ o: SimulationOutcome) -> [String] {
         var lines = ["run finished in \(f(o.seconds, 1)) s: \(o.outputPath)"
                      + (o.resumedFromStep.map { " (continued from step \($0))" } ?? "")]
-        lines.append("  snapshots: \(o.snapshots) in the file, writing took \(f(o.storeSeconds, 2)) s (\(f(100 * o.storeSeconds / max(o.seconds, 1e-9), 1))% of the run)")
+        lines.append("  snapshots: \(o.snapshots) in the file; written in \(f(o.storeWriteSeconds, 2)) s beside the run, which waited \(f(o.storeWaitSeconds, 2)) s for them (\(f(100 * o.storeWaitSeconds / max(o.seconds, 1e-9), 1))%)")
         lines.append("  data: \(o.dataDescription)")
         lines.append("  \(o.summary.rule.rawValue) test accuracy: \(f(o.summary.finalTestAccuracy))")
         if let step = o.summary.divergedAtStep {
@@ -97,7 +97,7 @@ enum ProgressText {
 
     static func summaryJSON(_ o: SimulationOutcome) -> [String: Any] {
         var object: [String: Any] = [
-            "event": "summary", "out": o.outputPath, "seconds": o.seconds, "store_seconds": o.storeSeconds,
+            "event": "summary", "out": o.outputPath, "seconds": o.seconds, "store_wait_seconds": o.storeWaitSeconds, "store_write_seconds": o.storeWriteSeconds,
             "snapshots": o.snapshots, "resumed_from_step": o.resumedFromStep as Any, "rule": o.summary.rule.rawValue,
             "test_accuracy": o.summary.finalTestAccuracy, "steps": o.summary.steps,
             "onset_steps": o.summary.onsets.map { $0 as Any },

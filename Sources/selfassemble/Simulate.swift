@@ -39,7 +39,7 @@ struct Simulate: ParsableCommand {
             var configuration = try circuit.resolved()
             if output.compareBP { configuration.compareBackprop = true }
             start = .new(configuration, outputPath: output.outputPath(seed: configuration.seed), overwrite: output.overwrite,
-                         compressionLevel: output.compression ?? 4, connectome: nil)
+                         compressionLevel: output.compression ?? 1, connectome: nil)
         }
         let outcome = try SimulationRun(start: start, reporter: reporter).execute()
         reporter.finish(outcome)
@@ -54,7 +54,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Replace the output file if it exists (by default an existing file is never overwritten).")
     var overwrite = false
 
-    @Option(help: ArgumentHelp("Deflate level of the weight snapshots, 0 (none) to 9 (smallest file). Default: 4.", valueName: "level"))
+    @Option(help: ArgumentHelp("Deflate level of the weight snapshots (with shuffle), 0 (none) to 9 (smallest file). Default: 1 (random weights barely compress further at higher levels).", valueName: "level"))
     var compression: Int?
 
     @Flag(name: .customLong("compare-bp"), help: "Also train backpropagation on the same network, data, seed and budget, and report both.")

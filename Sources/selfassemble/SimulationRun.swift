@@ -11,8 +11,9 @@ struct SimulationOutcome {
     var summary: SimulationSummary
     var comparison: SimulationSummary?
     var seconds: Double
-    /// Time spent writing snapshots to the file.
-    var storeSeconds: Double
+    /// Time the run waited for the snapshot writer, and time the writer's thread spent writing.
+    var storeWaitSeconds: Double
+    var storeWriteSeconds: Double
     var snapshots: Int
     /// The step a continued run started from.
     var resumedFromStep: Int?
@@ -41,7 +42,8 @@ struct SimulationRun {
             var simulation = try Simulation(configuration: configuration, data: data)
             var metadata = try RunMetadata(simulation: simulation)
             metadata.connectome = connectome
-            let writer = try RunWriter(creating: outputPath, metadata: metadata, overwrite: overwrite, compressionLevel: compressionLevel)
+            let writer = BackgroundRunWriter(try RunWriter(creating: outputPath, metadata: metadata, overwrite: overwrite,
+                                                           compressionLevel: compressionLevel))
             do {
                 return try run(&simulation, writer: writer, started: started, resumedFrom: nil)
             } catch let error as RunInterrupted {
@@ -59,23 +61,19 @@ struct SimulationRun {
                 throw ConfigurationError("the data have changed since \(path) was started (then: \(storedData); now: \(data.description)): a continued run must see the same data")
             }
             var simulation = try Simulation(configuration: configuration, data: data, resumingFrom: checkpoint, circuit: circuit)
-            let writer = try RunWriter(resuming: path, metadata: metadata)
+            let writer = BackgroundRunWriter(try RunWriter(resuming: path, metadata: metadata))
             defer { writer.close() }
             return try run(&simulation, writer: writer, started: started, resumedFrom: checkpoint.step)
         }
     }
 
-    private func run(_ simulation: inout Simulation, writer: RunWriter, started: Date, resumedFrom: Int?) throws -> SimulationOutcome {
+    private func run(_ simulation: inout Simulation, writer: BackgroundRunWriter, started: Date,
+                     resumedFrom: Int?) throws -> SimulationOutcome {
         let configuration = simulation.configuration
         reporter.begin(configuration: configuration, data: simulation.data, outputPath: writer.path,
                        totalSteps: simulation.totalSteps, resumedFrom: resumedFrom)
-        var storeSeconds = 0.0
         let onEvent: (SimulationEvent) throws -> Void = { event in
-            if case .snapshot(let snapshot) = event {
-                let t = Date()
-                try writer.append(snapshot)
-                storeSeconds += Date().timeIntervalSince(t)
-            }
+            if case .snapshot(let snapshot) = event { try writer.append(snapshot) }
             reporter.report(event, run: "circuit")
         }
         try simulation.start(onEvent)
@@ -99,17 +97,18 @@ struct SimulationRun {
             }
         }
         try writer.finish(summary: summary, comparison: comparison)
+        let (waited, writing) = writer.seconds
         return SimulationOutcome(configuration: configuration, dataDescription: simulation.data.description,
                                  outputPath: writer.path, summary: summary, comparison: comparison,
-                                 seconds: Date().timeIntervalSince(started), storeSeconds: storeSeconds,
-                                 snapshots: writer.snapshotCount, resumedFromStep: resumedFrom)
+                                 seconds: Date().timeIntervalSince(started), storeWaitSeconds: waited,
+                                 storeWriteSeconds: writing, snapshots: writer.snapshotCount, resumedFromStep: resumedFrom)
     }
 
     /// After SIGINT or SIGTERM, between two steps (so a snapshot being written is finished):
     /// the file is marked and the run stops. No extra snapshot is written at the step reached,
     /// so that the continued run's file is the same as a run never interrupted; continuing
     /// recomputes the steps since the last snapshot.
-    private func stopIfSignalled(_ simulation: inout Simulation, writer: RunWriter) throws {
+    private func stopIfSignalled(_ simulation: inout Simulation, writer: BackgroundRunWriter) throws {
         guard let signal = SignalMonitor.pending else { return }
         try writer.markInterrupted()
         throw RunInterrupted(signal: signal, step: simulation.step, lastSnapshotStep: simulation.checkpoint.lastRecordedStep ?? 0,
