@@ -29,6 +29,11 @@ enum CommandRunner {
     }
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+        try runProcess(executable, arguments, in: directory)
+    }
+
+    /// Runs any program to the end and captures its output.
+    static func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
