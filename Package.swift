@@ -55,9 +55,12 @@ let package = Package(
         .testTarget(
             name: "SelfAssembleStoreTests", dependencies: ["SelfAssembleStore", "SelfAssembleData"],
             exclude: ["read_with_h5py.py"]),
-        .testTarget(name: "SelfAssembleExportTests", dependencies: ["SelfAssembleExport", "SelfAssembleStore"]),
+        .testTarget(
+            name: "SelfAssembleExportTests", dependencies: ["SelfAssembleExport", "SelfAssembleStore"],
+            exclude: ["Scripts"]),
         .testTarget(name: "SelfAssembleReportTests", dependencies: ["SelfAssembleReport", "SelfAssembleStore"]),
         .testTarget(name: "SelfAssembleConnectomeTests", dependencies: ["SelfAssembleConnectome"]),
         .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore"]),
+        .testTarget(name: "NotebookTests", exclude: ["Scripts"]),
     ]
 )

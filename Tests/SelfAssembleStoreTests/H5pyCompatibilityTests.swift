@@ -53,8 +53,9 @@ final class H5pyCompatibilityTests: XCTestCase {
         let reader = try RunReader(path: path)
         XCTAssertEqual(json["projection_order"] as? [String], try reader.projectionNames(), "h5py lists in creation order too")
         XCTAssertEqual(json["metric_order"] as? [String], try reader.metricNames())
-        // 11 projections, 3 biases, step/phase/epoch, 23 metrics, onsets, 2 x per-epoch accuracy.
-        XCTAssertEqual(json["datasets_read"] as? Int, 11 + 3 + 3 + 23 + 1 + 2)
+        // 11 projections, 3 biases, step/phase/epoch, 23 metrics, onsets, 2 x per-epoch accuracy, checkpoints.
+        XCTAssertEqual(json["datasets_read"] as? Int, 11 + 3 + 3 + 23 + 1 + 2 + 1)
+        XCTAssertEqual(json["checkpoint_steps"] as? [Int], run.snapshots.map(\.step))
         XCTAssertGreaterThan(json["attributes_read"] as? Int ?? 0, 100)
 
         // Values, compared bit for bit (the script prints them as exact hex strings).

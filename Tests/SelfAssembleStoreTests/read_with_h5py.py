@@ -150,7 +150,7 @@ def main(path, expected_compression=None):
         result["levels"] = levels
         L = levels
 
-        expected_groups = {"populations", "projections", "biases", "snapshots", "metrics", "assembly"}
+        expected_groups = {"populations", "projections", "biases", "snapshots", "metrics", "assembly", "resume"}
         if status == "complete":
             expected_groups.add("summary")
         present = set(f.keys())
@@ -188,6 +188,15 @@ def main(path, expected_compression=None):
         result["epochs"] = plain(snapshots["epoch"][()])
         expect(all(a < b for a, b in zip(steps, steps[1:])), "/snapshots/step: not increasing")
         expect(set(phases.tolist()) <= {0, 1}, "/snapshots/phase: codes other than 0 and 1")
+
+        # Checkpoints: one JSON text per snapshot, taken at that snapshot's step.
+        checkpoints = f["resume"]["checkpoint"]
+        counts["datasets"] += 1
+        expect(checkpoints.ndim == 1 and checkpoints.shape[0] == S, "/resume/checkpoint: shape %s, expected (%d,)" % (checkpoints.shape, S))
+        expect(h5py.check_string_dtype(checkpoints.dtype) is not None, "/resume/checkpoint: not strings (%s)" % checkpoints.dtype)
+        checkpoint_steps = [json.loads(text)["step"] for text in checkpoints.asstr()[()]]
+        expect(checkpoint_steps == plain(steps), "/resume/checkpoint: steps %s, expected %s" % (checkpoint_steps, plain(steps)))
+        result["checkpoint_steps"] = checkpoint_steps
 
         # Projections, in the model's table (source, target, compartment).
         projections = f["projections"]
