@@ -191,7 +191,6 @@ def main(path, expected_compression=None):
 
         # Checkpoints: one JSON text per snapshot, taken at that snapshot's step.
         checkpoints = f["resume"]["checkpoint"]
-        counts["datasets"] += 1
         expect(checkpoints.ndim == 1 and checkpoints.shape[0] == S, "/resume/checkpoint: shape %s, expected (%d,)" % (checkpoints.shape, S))
         expect(h5py.check_string_dtype(checkpoints.dtype) is not None, "/resume/checkpoint: not strings (%s)" % checkpoints.dtype)
         checkpoint_steps = [json.loads(text)["step"] for text in checkpoints.asstr()[()]]

@@ -1,0 +1,102 @@
+import Foundation
+import SelfAssemble
+import SelfAssembleStore
+import XCTest
+
+/// RunInspection reads back what the run wrote, and its text and JSON forms show it.
+final class RunInspectionTests: XCTestCase {
+    func testInspectionOfACompleteRun() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("run.h5")
+        let run = try TinyRun.write(to: path, thresholds: TinyRun.permissive)
+        let inspection = try RunInspection(path: path)
+
+        XCTAssertEqual(inspection.formatVersion, 1)
+        XCTAssertEqual(inspection.softwareVersion, SelfAssembleVersion.string)
+        XCTAssertEqual(inspection.seed, 11)
+        XCTAssertEqual(inspection.status, "complete")
+        XCTAssertTrue(inspection.isComplete)
+        XCTAssertNotNil(inspection.finished)
+        XCTAssertEqual(inspection.data, run.metadata.dataDescription)
+        guard case .object(let configuration)? = inspection.configuration else { return XCTFail("configuration is not an object") }
+        XCTAssertEqual(configuration["sizes"], .array([.integer(8), .integer(6), .integer(5), .integer(3)]))
+        XCTAssertEqual(configuration["seed"], .integer(11))
+        XCTAssertEqual(inspection.levels, 3)
+        XCTAssertEqual(inspection.populations.map(\.name), ["U_0", "U_1", "U_2", "U_3", "D_1", "D_2", "D_3"])
+        XCTAssertEqual(inspection.populations.map(\.size), [8, 6, 5, 3, 12, 10, 6])
+        XCTAssertEqual(inspection.projections.map(\.name), ["W_1", "V_1", "Vbar_1", "W_2", "V_2", "Vbar_2", "Wbar_2", "W_3", "V_3", "Vbar_3", "Wbar_3"])
+        let wbar2 = try XCTUnwrap(inspection.projections.first { $0.name == "Wbar_2" })
+        XCTAssertEqual([wbar2.source, wbar2.target, wbar2.compartment], ["D_2", "U_1", "apical"])
+        XCTAssertEqual([wbar2.rows, wbar2.cols], [6, 10])
+        XCTAssertEqual(inspection.snapshots.count, run.snapshots.count)
+        XCTAssertEqual(inspection.snapshots.steps, run.snapshots.map(\.step))
+        XCTAssertEqual(inspection.snapshots.phases, run.snapshots.map(\.phase.rawValue))
+        XCTAssertEqual(inspection.snapshots.epochs, run.snapshots.map(\.epoch))
+        XCTAssertEqual(inspection.lastMetrics.map(\.name), RunLayout.metricNames(levels: 3))
+        let last = run.snapshots.last!
+        XCTAssertEqual(inspection.lastMetrics.first { $0.name == "test_accuracy" }?.value, last.testAccuracy)
+        XCTAssertEqual(inspection.lastMetrics.first { $0.name == "reciprocity_2" }?.value, last.motif[1].reciprocity)
+        XCTAssertEqual(inspection.onsets.map(\.step), run.summary.onsets)
+        XCTAssertTrue(inspection.onsets.allSatisfy { $0.step != nil }, "permissive thresholds assemble every level")
+        XCTAssertEqual(inspection.thresholds, TinyRun.permissive)
+        XCTAssertEqual(inspection.summary?.finalTestAccuracy, run.summary.finalTestAccuracy)
+        XCTAssertEqual(inspection.summary?.rule, "circuit")
+        XCTAssertEqual(inspection.comparison?.rule, "bp")
+
+        let text = inspection.text()
+        for fragment in [
+            "\(path): selfassemble run file, format 1 (written by selfassemble \(SelfAssembleVersion.string))",
+            "status         complete (created ", "seed           11", "sizes=[8,6,5,3]",
+            "populations    3 levels; cells: U_0 8, U_1 6, U_2 5, U_3 3 | D_1 12, D_2 10, D_3 6",
+            "  Wbar_2   D_2 -> U_1    apical  6 x 10",
+            "snapshots      \(run.snapshots.count) at steps 0, 5, 10, 15, 20, ",
+            "last metrics (snapshot \(run.snapshots.count - 1), step \(last.step)):",
+            "  test_accuracy         ", "  level 1   step \(run.summary.onsets[0]!)",
+            "summary        circuit: final test accuracy", "comparison     bp: final test accuracy",
+        ] {
+            XCTAssertTrue(text.contains(fragment), "the text lacks '\(fragment)':\n\(text)")
+        }
+
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inspection.json().utf8)) as? [String: Any])
+        XCTAssertEqual(json["status"] as? String, "complete")
+        XCTAssertEqual(json["formatVersion"] as? Int, 1)
+        XCTAssertEqual(json["seed"] as? Int, 11)
+        XCTAssertEqual((json["configuration"] as? [String: Any])?["sizes"] as? [Int], [8, 6, 5, 3])
+        XCTAssertEqual((json["snapshots"] as? [String: Any])?["steps"] as? [Int], run.snapshots.map(\.step))
+        XCTAssertEqual((json["onsets"] as? [[String: Any]])?.compactMap { $0["step"] as? Int }, run.summary.onsets.compactMap { $0 })
+        let decoded = try JSONDecoder().decode(RunInspection.self, from: Data(inspection.json().utf8))
+        XCTAssertEqual(decoded, inspection, "the JSON round-trips")
+    }
+
+    /// A run still being written: no summary, onsets undetermined, NaN metrics as null.
+    func testInspectionOfARunningFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("running.h5")
+        let run = try TinyRun.write(to: path, compare: false, finish: false)
+        let inspection = try RunInspection(path: path)
+        XCTAssertEqual(inspection.status, "running")
+        XCTAssertFalse(inspection.isComplete)
+        XCTAssertNil(inspection.finished)
+        XCTAssertNil(inspection.summary)
+        XCTAssertEqual(inspection.onsets.map(\.step), [nil, nil, nil])
+        XCTAssertEqual(inspection.snapshots.count, run.snapshots.count)
+        XCTAssertTrue(inspection.text().contains("not determined (the onsets are written when the run completes)"))
+
+        // During development train_loss is NaN: JSON has null there, not an encoding error.
+        let early = directory.file("early.h5")
+        let writer = try RunWriter(creating: early, metadata: run.metadata)
+        try writer.append(run.snapshots[0])
+        writer.close()
+        let first = try RunInspection(path: early)
+        XCTAssertEqual(first.lastMetrics.first { $0.name == "train_loss" }?.value, nil)
+        XCTAssertTrue(try first.json().contains("\"value\" : null"))
+        XCTAssertTrue(try first.json().contains("\"summary\" : null"))
+    }
+
+    func testInspectionErrorsAreOneLine() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("notes.h5")
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
+        assertStoreError([path, "not an HDF5 file"]) { _ = try RunInspection(path: path) }
+    }
+}
