@@ -23,12 +23,10 @@ public struct ErrorSignal: Sendable {
         let b = logits.rows, k = logits.cols
         var e = Matrix(zeros: b, k)
         var total = 0.0
-        var correct = 0
+        let choices = logits.argmaxOfRows()
         for r in 0..<b {
             let y = labels[r]
-            var best = 0
-            for c in 1..<k where logits[r, c] > logits[r, best] { best = c }
-            if best == y { correct += 1 }
+            let best = choices[r]
             switch kind {
             case .crossEntropy:
                 let mx = Double(logits[r, best])
@@ -50,6 +48,6 @@ public struct ErrorSignal: Sendable {
         }
         error = e
         loss = total / Double(max(b, 1))
-        self.correct = correct
+        correct = zip(choices, labels).filter { $0 == $1 }.count
     }
 }

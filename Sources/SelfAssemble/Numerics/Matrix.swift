@@ -28,7 +28,6 @@ public struct Matrix: Equatable, Sendable {
     }
 
     public var count: Int { values.count }
-    public var shape: (rows: Int, cols: Int) { (rows, cols) }
 
     public subscript(row: Int, col: Int) -> Float {
         get { values[row * cols + col] }
@@ -48,8 +47,14 @@ public struct Matrix: Equatable, Sendable {
         return out
     }
 
-    /// One row, copied out.
-    public func row(_ r: Int) -> [Float] { Array(values[(r * cols)..<((r + 1) * cols)]) }
+    /// The column of the largest entry of each row (the first on ties): a classifier's choice.
+    public func argmaxOfRows() -> [Int] {
+        (0..<rows).map { r in
+            var best = 0
+            for c in 1..<cols where self[r, c] > self[r, best] { best = c }
+            return best
+        }
+    }
 
     /// The rows at the given indices, in that order (a minibatch out of a data set).
     public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {

@@ -189,12 +189,7 @@ public struct Simulation: Sendable {
 /// Fraction of samples whose largest logit is the label.
 public func accuracy(of circuit: Circuit, on data: LabeledData, activation: Activation = .relu) -> Double {
     guard data.count > 0 else { return .nan }
-    let logits = AscendingActivity(circuit: circuit, input: data.inputs, activation: activation).logits
-    var correct = 0
-    for r in 0..<logits.rows {
-        var best = 0
-        for c in 1..<logits.cols where logits[r, c] > logits[r, best] { best = c }
-        if best == data.labels[r] { correct += 1 }
-    }
+    let choices = AscendingActivity(circuit: circuit, input: data.inputs, activation: activation).logits.argmaxOfRows()
+    let correct = zip(choices, data.labels).filter { $0 == $1 }.count
     return Double(correct) / Double(data.count)
 }
