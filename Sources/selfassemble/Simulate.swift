@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SelfAssemble
+import SelfAssembleConnectome
 
 /// `selfassemble simulate`: development, then learning, with snapshots to an HDF5 file.
 struct Simulate: ParsableCommand {
@@ -16,12 +17,16 @@ struct Simulate: ParsableCommand {
     @OptionGroup var circuit: CircuitOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(help: ArgumentHelp("A circuit definition (.yaml, see Connectomes/), or the name of a shipped one (see 'selfassemble connectomes'); the options above override single fields.", valueName: "file|name"))
+    var connectome: String?
+
     @Option(help: ArgumentHelp("Continue a killed or interrupted run from its last snapshot, with its stored configuration.", valueName: "file"))
     var resume: String?
 
     func validate() throws {
         if resume != nil {
-            if !circuit.isEmpty || output.out != nil || output.compareBP || output.overwrite || output.compression != nil {
+            if !circuit.isEmpty || connectome != nil || output.out != nil || output.compareBP || output.overwrite
+                || output.compression != nil {
                 throw ValidationError("--resume continues a run with the configuration stored in its file: give no other option than --json or --quiet")
             }
         }
@@ -36,13 +41,28 @@ struct Simulate: ParsableCommand {
         if let resume {
             start = .resume(path: resume)
         } else {
-            var configuration = try circuit.resolved()
+            let definition = try loadConnectome()
+            var configuration = try circuit.resolved(over: definition.configuration)
             if output.compareBP { configuration.compareBackprop = true }
+            // The resolved definition goes into the run file: `--connectome` of it repeats the run.
+            let resolved = Connectome(name: definition.name, description: definition.description, configuration: configuration)
             start = .new(configuration, outputPath: output.outputPath(seed: configuration.seed), overwrite: output.overwrite,
-                         compressionLevel: output.compression ?? 1, connectome: nil)
+                         compressionLevel: output.compression ?? 1, connectome: ConnectomeFile.render(resolved))
         }
         let outcome = try SimulationRun(start: start, reporter: reporter).execute()
         reporter.finish(outcome)
+    }
+}
+
+extension Simulate {
+    /// The circuit definition named by --connectome, or the embedded default.
+    private func loadConnectome() throws -> Connectome {
+        guard let connectome else {
+            return Connectome(name: "default", description: "the embedded default", configuration: SimulationConfiguration())
+        }
+        let path = try ConnectomeCatalog.resolve(nameOrPath: connectome)
+        // A --data option replaces the file's data, so its data need not exist.
+        return try ConnectomeFile.load(path: path, requireData: circuit.data == nil)
     }
 }
 
