@@ -50,6 +50,9 @@ let package = Package(
                 "SelfAssembleReport", "SelfAssembleConnectome",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "snapshot-cost", dependencies: ["SelfAssemble", "SelfAssembleStore"],
+            path: "benchmarks/snapshots/snapshot-cost"),
         .testTarget(name: "SelfAssembleTests", dependencies: ["SelfAssemble"]),
         .testTarget(name: "SelfAssembleDataTests", dependencies: ["SelfAssembleData"]),
         .testTarget(
