@@ -47,7 +47,7 @@ final class CrashSafetyTests: XCTestCase {
         process.executableURL = CommandRunner.executable
         process.arguments = arguments
         let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

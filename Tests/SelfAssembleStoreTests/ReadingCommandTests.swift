@@ -15,8 +15,8 @@ final class ReadingCommandTests: XCTestCase {
             binary = binary.deletingLastPathComponent()
         }
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        _ = FileManager.default.changeCurrentDirectoryPath(directory)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         return try Python.run(found ?? "selfassemble", arguments)
     }
 
