@@ -53,17 +53,19 @@ let package = Package(
         .executableTarget(
             name: "snapshot-cost", dependencies: ["SelfAssemble", "SelfAssembleStore"],
             path: "benchmarks/snapshots/snapshot-cost"),
+        // Shared by the test suites: where the binary and the shared data are.
+        .target(name: "SelfAssembleTestSupport", path: "Tests/Support"),
         .testTarget(name: "SelfAssembleTests", dependencies: ["SelfAssemble"]),
         .testTarget(name: "SelfAssembleDataTests", dependencies: ["SelfAssembleData"]),
         .testTarget(
-            name: "SelfAssembleStoreTests", dependencies: ["SelfAssembleStore", "SelfAssembleData"],
+            name: "SelfAssembleStoreTests", dependencies: ["SelfAssembleStore", "SelfAssembleData", "SelfAssembleTestSupport"],
             exclude: ["read_with_h5py.py"]),
         .testTarget(
-            name: "SelfAssembleExportTests", dependencies: ["SelfAssembleExport", "SelfAssembleStore"],
+            name: "SelfAssembleExportTests", dependencies: ["SelfAssembleExport", "SelfAssembleStore", "SelfAssembleTestSupport"],
             exclude: ["Scripts"]),
-        .testTarget(name: "SelfAssembleReportTests", dependencies: ["SelfAssembleReport", "SelfAssembleStore"]),
+        .testTarget(name: "SelfAssembleReportTests", dependencies: ["SelfAssembleReport", "SelfAssembleStore", "SelfAssembleTestSupport"]),
         .testTarget(name: "SelfAssembleConnectomeTests", dependencies: ["SelfAssembleConnectome"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore"]),
-        .testTarget(name: "NotebookTests", exclude: ["Scripts"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore", "SelfAssembleTestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["SelfAssembleTestSupport"], exclude: ["Scripts"]),
     ]
 )

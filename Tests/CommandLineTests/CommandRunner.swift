@@ -1,4 +1,5 @@
 import Foundation
+import SelfAssembleTestSupport
 import XCTest
 
 /// Runs the built `selfassemble` binary as a user would, capturing its output.
@@ -12,21 +13,7 @@ struct CommandResult {
 }
 
 enum CommandRunner {
-    /// The binary beside the test bundle (SwiftPM builds every product before testing),
-    /// or $SELFASSEMBLE_BIN.
-    static var executable: URL {
-        if let path = ProcessInfo.processInfo.environment["SELFASSEMBLE_BIN"] { return URL(fileURLWithPath: path) }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("selfassemble")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "selfassemble")
-    }
+    static var executable: URL { TestLocations.selfassemble }
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
         try runProcess(executable, arguments, in: directory)
@@ -63,17 +50,11 @@ enum CommandRunner {
         return dir
     }
 
-    /// ../shared beside the package root, or $SELFASSEMBLE_SHARED.
-    static func sharedDirectory(file: StaticString = #filePath) -> URL? {
-        if let path = ProcessInfo.processInfo.environment["SELFASSEMBLE_SHARED"] { return URL(fileURLWithPath: path) }
-        let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
-        return FileManager.default.fileExists(atPath: shared.appendingPathComponent("data/digits8x8").path) ? shared : nil
-    }
+    static func sharedDirectory() -> URL? { TestLocations.shared }
 
     static func digitsDirectory() throws -> URL {
         guard let shared = sharedDirectory() else {
-            throw XCTSkip("needs ../shared/data/digits8x8 (given to CI)")
+            throw XCTSkip(TestLocations.sharedMissing)
         }
         return shared.appendingPathComponent("data/digits8x8")
     }

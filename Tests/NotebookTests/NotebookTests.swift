@@ -1,4 +1,5 @@
 import Foundation
+import SelfAssembleTestSupport
 import XCTest
 
 /// The notebooks of Notebooks-export/: each is valid nbformat 4 with cleared outputs and a
@@ -164,21 +165,7 @@ struct Fixture {
         return environment
     }
 
-    /// $SELFASSEMBLE_BIN, or the `selfassemble` executable SwiftPM built beside the test bundle.
-    static func selfassembleBinary() -> String {
-        if let path = ProcessInfo.processInfo.environment["SELFASSEMBLE_BIN"] { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("selfassemble").path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return "selfassemble"
-    }
+    static func selfassembleBinary() -> String { TestLocations.selfassemble.path }
 }
 
 /// python3 and the packages the notebooks need, installed with pip when missing.

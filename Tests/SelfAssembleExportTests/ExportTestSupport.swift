@@ -1,6 +1,7 @@
 import Foundation
 import SelfAssemble
 import SelfAssembleStore
+import SelfAssembleTestSupport
 import XCTest
 
 /// A tiny but real run to export: sizes [8, 6, 5, 3] (three levels, so every projection kind
@@ -102,18 +103,7 @@ enum Program {
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
-    /// The selfassemble binary SwiftPM built beside the test bundle (or $SELFASSEMBLE_BIN).
-    static var selfassemble: String {
-        if let path = ProcessInfo.processInfo.environment["SELFASSEMBLE_BIN"] { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("selfassemble").path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return "selfassemble"
-    }
+    static var selfassemble: String { TestLocations.selfassemble.path }
 
     /// python3 on PATH with libsonata and h5py importable, installing them with pip when
     /// missing. Skips only when python3 is absent or pip cannot install them (and says so).

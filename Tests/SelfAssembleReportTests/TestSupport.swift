@@ -2,6 +2,7 @@ import Foundation
 import SelfAssemble
 import SelfAssembleReport
 import SelfAssembleStore
+import SelfAssembleTestSupport
 import XCTest
 
 /// Runs the built `selfassemble` binary as a user would.
@@ -12,22 +13,7 @@ struct CommandResult {
 }
 
 enum CLI {
-    /// The binary beside the test bundle (SwiftPM builds every product before testing), or
-    /// $SELFASSEMBLE_BIN.
-    static var executable: URL {
-        if let path = ProcessInfo.processInfo.environment["SELFASSEMBLE_BIN"] { return URL(fileURLWithPath: path) }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("selfassemble")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "/usr/bin/env")
-    }
+    static var executable: URL { TestLocations.selfassemble }
 
     static func run(_ arguments: [String], executable: URL = CLI.executable) throws -> CommandResult {
         let process = Process()
@@ -81,17 +67,9 @@ enum Scratch {
 
 /// ../shared beside the package root (or $SELFASSEMBLE_SHARED): the digits data given to CI.
 enum SharedData {
-    static func digits(file: StaticString = #filePath) throws -> String {
-        if let path = ProcessInfo.processInfo.environment["SELFASSEMBLE_SHARED"] {
-            let digits = path + "/data/digits8x8"
-            if FileManager.default.fileExists(atPath: digits) { return digits }
-        }
-        let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let digits = root.deletingLastPathComponent().appendingPathComponent("shared/data/digits8x8").path
-        guard FileManager.default.fileExists(atPath: digits) else {
-            throw XCTSkip("needs ../shared/data/digits8x8 (given to CI)")
-        }
-        return digits
+    static func digits() throws -> String {
+        guard let shared = TestLocations.shared else { throw XCTSkip(TestLocations.sharedMissing) }
+        return shared.appendingPathComponent("data/digits8x8").path
     }
 }
 

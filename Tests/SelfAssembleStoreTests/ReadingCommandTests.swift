@@ -1,23 +1,16 @@
 import CHDF5
 import Foundation
 import SelfAssembleStore
+import SelfAssembleTestSupport
 import XCTest
 
 /// `selfassemble validate` and `selfassemble inspect` as a user runs them.
 final class ReadingCommandTests: XCTestCase {
     private func selfassemble(_ arguments: [String], in directory: String) throws -> Python.Result {
-        var binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var found = ProcessInfo.processInfo.environment["SELFASSEMBLE_BIN"]
-        while found == nil && binary.path != "/" {
-            let candidate = binary.appendingPathComponent("selfassemble").path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue { found = candidate }
-            binary = binary.deletingLastPathComponent()
-        }
         let previous = FileManager.default.currentDirectoryPath
         _ = FileManager.default.changeCurrentDirectoryPath(directory)
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
-        return try Python.run(found ?? "selfassemble", arguments)
+        return try Python.run(TestLocations.selfassemble.path, arguments)
     }
 
     func testValidateCommand() throws {
