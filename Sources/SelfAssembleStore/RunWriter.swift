@@ -19,16 +19,16 @@ public final class RunWriter {
     /// True once `finish` has succeeded.
     public private(set) var isComplete = false
 
-    private var file: HDF5Handle?
-    private var projections: [(projection: Projection, dataset: ExtendibleDataset<Float>)] = []
-    private var biases: [ExtendibleDataset<Float>] = []
-    private var metrics: [ExtendibleDataset<Double>] = []
-    private var steps: ExtendibleDataset<Int64>?
-    private var phases: ExtendibleDataset<UInt8>?
-    private var epochs: ExtendibleDataset<Int32>?
-    private var checkpoints: StringSeries?
+    var file: HDF5Handle?
+    var projections: [(projection: Projection, dataset: ExtendibleDataset<Float>)] = []
+    var biases: [ExtendibleDataset<Float>] = []
+    var metrics: [ExtendibleDataset<Double>] = []
+    var steps: ExtendibleDataset<Int64>?
+    var phases: ExtendibleDataset<UInt8>?
+    var epochs: ExtendibleDataset<Int32>?
+    var checkpoints: StringSeries?
 
-    private var levels: Int { metadata.architecture.levels }
+    var levels: Int { metadata.architecture.levels }
 
     /// Creates the file and its whole layout (with no snapshots yet).
     /// - Parameters:
@@ -218,105 +218,6 @@ public final class RunWriter {
         file = nil
     }
 
-    // MARK: - Layout
-
-    private func createLayout() throws {
-        guard let file else { return }
-        let a = metadata.architecture
-        try file.setAttribute(RunLayout.Root.format, RunLayout.format, on: path)
-        try file.setAttribute(RunLayout.Root.formatVersion, Int32(RunLayout.formatVersion), on: path)
-        try file.setAttribute(RunLayout.Root.softwareVersion, SelfAssembleVersion.string, on: path)
-        try file.setAttribute(RunLayout.Root.seed, metadata.seed, on: path)
-        try file.setAttribute(RunLayout.Root.configuration, metadata.configurationJSON, on: path)
-        try file.setAttribute(RunLayout.Root.data, metadata.dataDescription, on: path)
-        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
-        try file.setAttribute(RunLayout.Root.created, Self.now(), on: path)
-        try file.setAttribute(RunLayout.Root.levels, Int32(clamping: a.levels), on: path)
-        if let connectome = metadata.connectome {
-            try file.setAttribute(RunLayout.Root.connectome, connectome, on: path)
-        }
-
-        let populations = try HDF5.createGroup(file, RunLayout.populations, in: path)
-        for population in a.populations {
-            let group = try HDF5.createGroup(populations, population.name, in: path)
-            let what = "/populations/\(population.name) in \(path)"
-            try group.setAttribute("stream", population.stream.rawValue, on: what)
-            try group.setAttribute("level", Int32(clamping: population.level), on: what)
-            try group.setAttribute("size", Int32(clamping: population.size), on: what)
-            try group.setAttribute("compartments", Compartment.allCases.map(\.rawValue).joined(separator: ","), on: what)
-        }
-
-        let projectionGroup = try HDF5.createGroup(file, RunLayout.projections, in: path)
-        for projection in a.projections {
-            let dataset = try ExtendibleDataset<Float>(
-                creating: projection.name, in: projectionGroup, parentPath: "/projections",
-                trailing: [projection.rows, projection.cols], compressionLevel: compressionLevel, file: path)
-            let what = "\(dataset.path) in \(path)"
-            try dataset.handle.setAttribute("source", projection.source.name, on: what)
-            try dataset.handle.setAttribute("target", projection.target.name, on: what)
-            try dataset.handle.setAttribute("compartment", projection.compartment.rawValue, on: what)
-            try dataset.handle.setAttribute("kind", projection.kind.rawValue, on: what)
-            try dataset.handle.setAttribute("level", Int32(clamping: projection.level), on: what)
-            try dataset.handle.setAttribute("axes", "snapshot,target,source", on: what)
-            projections.append((projection, dataset))
-        }
-
-        let biasGroup = try HDF5.createGroup(file, RunLayout.biases, in: path)
-        for l in 1...a.levels {
-            let dataset = try ExtendibleDataset<Float>(
-                creating: RunLayout.biasName(level: l), in: biasGroup, parentPath: "/biases",
-                trailing: [a.upstreamSizes[l]], compressionLevel: compressionLevel, file: path)
-            let what = "\(dataset.path) in \(path)"
-            try dataset.handle.setAttribute("target", a.upstream(l).name, on: what)
-            try dataset.handle.setAttribute("level", Int32(clamping: l), on: what)
-            try dataset.handle.setAttribute("axes", "snapshot,target", on: what)
-            biases.append(dataset)
-        }
-
-        let snapshotGroup = try HDF5.createGroup(file, RunLayout.snapshots, in: path)
-        let step = try ExtendibleDataset<Int64>(creating: RunLayout.Snapshots.step, in: snapshotGroup, parentPath: "/snapshots",
-                                                trailing: [], compressionLevel: 0, file: path)
-        try step.handle.setAttribute("description", "updates applied before the snapshot (0: the random initial circuit)", on: "/snapshots/step in \(path)")
-        let phase = try ExtendibleDataset<UInt8>(creating: RunLayout.Snapshots.phase, in: snapshotGroup, parentPath: "/snapshots",
-                                                 trailing: [], compressionLevel: 0, file: path)
-        try phase.handle.setAttribute("labels", RunLayout.Snapshots.phaseLabels, on: "/snapshots/phase in \(path)")
-        let epoch = try ExtendibleDataset<Int32>(creating: RunLayout.Snapshots.epoch, in: snapshotGroup, parentPath: "/snapshots",
-                                                 trailing: [], compressionLevel: 0, file: path)
-        try epoch.handle.setAttribute("description", "learning epochs completed before the snapshot", on: "/snapshots/epoch in \(path)")
-        steps = step
-        phases = phase
-        epochs = epoch
-
-        let metricGroup = try HDF5.createGroup(file, RunLayout.metrics, in: path)
-        for name in RunLayout.metricNames(levels: a.levels) {
-            let dataset = try ExtendibleDataset<Double>(creating: name, in: metricGroup, parentPath: "/metrics",
-                                                        trailing: [], compressionLevel: 0, file: path)
-            let what = "\(dataset.path) in \(path)"
-            try dataset.handle.setAttribute("description", RunLayout.metricDescription(name), on: what)
-            if let level = name.split(separator: "_").last.flatMap({ Int32($0) }) {
-                try dataset.handle.setAttribute("level", level, on: what)
-            }
-            metrics.append(dataset)
-        }
-
-        let resume = try HDF5.createGroup(file, RunLayout.Resume.group, in: path)
-        let checkpointSeries = try StringSeries(creating: RunLayout.Resume.checkpoint, in: resume, parentPath: "/resume", file: path)
-        try checkpointSeries.handle.setAttribute(
-            "description", "per snapshot, the JSON checkpoint (generators, data order, detector, accumulators) that with the snapshot's weights continues the run exactly",
-            on: "/resume/checkpoint in \(path)")
-        checkpoints = checkpointSeries
-
-        let assembly = try HDF5.createGroup(file, RunLayout.assembly, in: path)
-        let onsets = try DatasetIO.writeVector([Int64](repeating: RunLayout.Assembly.notAssembled, count: a.levels),
-                                               named: RunLayout.Assembly.onsetStep, in: assembly, path: "/assembly/onset_step", file: path)
-        let what = "/assembly/onset_step in \(path)"
-        try onsets.setAttribute("reciprocity", metadata.thresholds.reciprocity, on: what)
-        try onsets.setAttribute("descending", metadata.thresholds.descending, on: what)
-        try onsets.setAttribute("alignment_H", metadata.thresholds.alignmentH, on: what)
-        try onsets.setAttribute("consecutive", Int32(clamping: metadata.thresholds.consecutive), on: what)
-        try onsets.setAttribute("description", "step of the first of K consecutive snapshots passing every threshold, per level 1...L; -1: did not assemble", on: what)
-    }
-
     private func writeOutcome(_ summary: SimulationSummary, in group: HDF5Handle, at groupPath: String) throws {
         let what = "\(groupPath) in \(path)"
         try group.setAttribute(RunLayout.Summary.finalTestAccuracy, summary.finalTestAccuracy, on: what)
@@ -337,43 +238,15 @@ public final class RunWriter {
         return file
     }
 
-    private func flush() throws {
+    func flush() throws {
         guard let file else { return }
         try check(H5Fflush(file.id, H5F_SCOPE_LOCAL), "cannot flush \(path) to disk (is the disk full?)")
     }
 
     /// The current time as ISO 8601 in UTC, e.g. 2025-01-31T12:00:00Z.
-    private static func now() -> String {
+    static func now() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())
-    }
-
-    private static func refusingToOverwrite(_ path: String) -> StoreError {
-        StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
-    }
-
-    /// Checks the path before HDF5 sees it, so that the common mistakes get a message that
-    /// names the fix rather than HDF5's low-level reason.
-    private static func checkCreatable(_ path: String, overwrite: Bool) throws {
-        guard !path.isEmpty else { throw StoreError("cannot create a run file with an empty path: give a file name such as run.h5") }
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue {
-                throw StoreError("cannot create the run file \(path): it is a directory; give a file name such as \(path)/run.h5")
-            }
-            if !overwrite { throw refusingToOverwrite(path) }
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw StoreError("cannot create the run file \(path): the directory \(directory) does not exist; create it first or choose another path")
-        }
-        guard isDirectory.boolValue else {
-            throw StoreError("cannot create the run file \(path): \(directory) is not a directory")
-        }
-        guard manager.isWritableFile(atPath: directory) else {
-            throw StoreError("cannot create the run file \(path): the directory \(directory) is not writable; choose another path")
-        }
     }
 }
