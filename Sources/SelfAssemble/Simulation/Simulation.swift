@@ -12,6 +12,8 @@ public struct Simulation: Sendable {
     public let monitor: MotifMonitor
     public let development: SpontaneousActivity
     public let batchesPerEpoch: Int
+    /// Rates, decay and plastic kinds, resolved once (not rebuilt in every step).
+    public let plasticity: PlasticitySettings
 
     public private(set) var circuit: Circuit
     /// Everything else that changes as the run goes (see ``SimulationCheckpoint``).
@@ -45,6 +47,7 @@ public struct Simulation: Sendable {
         development = SpontaneousActivity(rate: configuration.developmentRate, batch: configuration.batch,
                                           downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
+        plasticity = configuration.plasticitySettings
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
     }
@@ -86,7 +89,7 @@ public struct Simulation: Sendable {
     public mutating func advance(_ onEvent: (SimulationEvent) throws -> Void) throws {
         precondition(!isFinished, "the run is finished")
         if phase == .development {
-            development.step(&circuit, plastic: Set(configuration.plastic), using: &checkpoint.developmentRng)
+            development.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
         } else if try !learningStep(onEvent) {
             // A diverging circuit is an outcome (a circuit without development typically does
             // this), not a failure: stop with the last finite state and record it.
@@ -114,12 +117,12 @@ public struct Simulation: Sendable {
         }
         let indices = epochOrder[(position * configuration.batch)..<((position + 1) * configuration.batch)]
         let batch = data.train.subset(indices)
-        let plasticity = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
-        guard plasticity.isFinite else { return false }
-        checkpoint.epochLoss += plasticity.loss * Double(plasticity.samples)
-        checkpoint.epochCorrect += plasticity.correct
-        checkpoint.epochSamples += plasticity.samples
-        circuit.apply(plasticity, settings: configuration.plasticitySettings)
+        let update = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
+        guard update.isFinite else { return false }
+        checkpoint.epochLoss += update.loss * Double(update.samples)
+        checkpoint.epochCorrect += update.correct
+        checkpoint.epochSamples += update.samples
+        circuit.apply(update, settings: plasticity)
         if position == batchesPerEpoch - 1 {
             let accuracy = testAccuracy()
             checkpoint.testAccuracyByEpoch.append(accuracy)
