@@ -49,15 +49,4 @@ final class ResumeTests: XCTestCase {
             XCTAssertEqual(resumedSummary.finalTrainAccuracy, summary.finalTrainAccuracy)
         }
     }
-
-    func testRecordIfNeededTakesOneSnapshotAtTheCurrentStep() throws {
-        var simulation = try Simulation(configuration: configuration(), data: data())
-        var steps = [Int]()
-        let collect: (SimulationEvent) throws -> Void = { if case .snapshot(let s) = $0 { steps.append(s.step) } }
-        try simulation.recordIfNeeded(collect)
-        for _ in 0..<7 { try simulation.advance(collect) }
-        try simulation.recordIfNeeded(collect)
-        try simulation.recordIfNeeded(collect)
-        XCTAssertEqual(steps, [0, 7])
-    }
 }

@@ -63,7 +63,8 @@ public struct SimulationSummary: Sendable {
 
 /// A run that cannot go on.
 public enum SimulationError: Error, CustomStringConvertible {
-    /// The weights themselves became non-finite although the update was finite (overflow).
+    /// The weights themselves became non-finite although every applied update was finite
+    /// (overflow); found when the next snapshot is taken.
     case overflow(step: Int)
 
     public var description: String {

@@ -94,12 +94,11 @@ public struct Simulation: Sendable {
             // A diverging circuit is an outcome (a circuit without development typically does
             // this), not a failure: stop with the last finite state and record it.
             checkpoint.divergedAtStep = step
-            try recordIfNeeded(onEvent)
+            if checkpoint.lastRecordedStep != step { try record(onEvent) }
             try onEvent(.diverged(step: step))
             return
         }
         checkpoint.step += 1
-        if !circuit.isFinite { throw SimulationError.overflow(step: step) }
         if isSnapshotStep { try record(onEvent) }
         try onEvent(.progress(progress))
     }
@@ -138,13 +137,12 @@ public struct Simulation: Sendable {
         step % configuration.snapshotEvery == 0 || step == developmentSteps || step == totalSteps
     }
 
-    /// Records a snapshot at the current step unless one was just recorded there: used when a
-    /// run is stopped from outside (an interrupt), so that it can be resumed from this step.
-    public mutating func recordIfNeeded(_ onEvent: (SimulationEvent) throws -> Void) throws {
-        if checkpoint.lastRecordedStep != step { try record(onEvent) }
-    }
-
+    /// Measures and reports a snapshot. The weights are checked here, once per snapshot rather
+    /// than in every step (the scan cost about a tenth of a development step): a non-finite
+    /// update is never applied (see `learningStep`), so only an overflow of finite updates can
+    /// make them non-finite, and no such snapshot reaches the listeners.
     private mutating func record(_ onEvent: (SimulationEvent) throws -> Void) throws {
+        if !circuit.isFinite { throw SimulationError.overflow(step: step) }
         let motif = monitor.measure(circuit)
         checkpoint.latestMotif = motif
         checkpoint.lastRecordedStep = step
