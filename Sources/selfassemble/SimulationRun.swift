@@ -138,8 +138,7 @@ struct SimulationRun {
     /// The embedded synthetic task, or the data set at `configuration.data`.
     static func loadData(_ configuration: SimulationConfiguration) throws -> DataSplit {
         guard let path = configuration.data else {
-            return GaussianClusters(features: configuration.sizes.first!, classes: configuration.sizes.last!)
-                .generate(seed: configuration.seed)
+            return GaussianClusters.task(for: configuration)
         }
         return try DataLoader.load(path: path, testFraction: configuration.testFraction, seed: configuration.seed)
     }

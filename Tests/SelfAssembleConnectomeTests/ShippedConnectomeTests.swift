@@ -109,7 +109,7 @@ final class ShippedConnectomeTests: XCTestCase {
             c.data = nil
             c.developmentSteps = min(c.developmentSteps, 2)
             c.epochs = 1
-            let data = GaussianClusters(features: c.sizes.first!, classes: c.sizes.last!).generate(seed: c.seed)
+            let data = GaussianClusters.task(for: c)
             var simulation = try Simulation(configuration: c, data: data)
             for _ in 0..<4 { try simulation.advance { _ in } }
             XCTAssertEqual(simulation.step, 4, file)

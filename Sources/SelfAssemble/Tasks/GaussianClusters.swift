@@ -41,4 +41,11 @@ public struct GaussianClusters: Equatable, Sendable, Codable {
             train: train, test: test,
             description: "synthetic Gaussian clusters (seed \(seed)): \(classes) classes x \(clustersPerClass) clusters in \(d) dimensions, noise \(noise), \(trainSamples) train / \(testSamples) test")
     }
+
+    /// The task a configuration without a data path runs on: n_0 features and n_L classes,
+    /// generated from the configuration's seed.
+    public static func task(for configuration: SimulationConfiguration) -> DataSplit {
+        GaussianClusters(features: configuration.sizes.first ?? 1, classes: configuration.sizes.last ?? 1)
+            .generate(seed: configuration.seed)
+    }
 }

@@ -12,7 +12,7 @@ import SelfAssembleStore
 let rounds = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5
 let configuration = SimulationConfiguration()
 BLAS.setThreads(configuration.threads)  // as `simulate` does: 1 thread, the writer has the other core
-let data = GaussianClusters(features: configuration.sizes[0], classes: configuration.sizes.last!).generate(seed: configuration.seed)
+let data = GaussianClusters.task(for: configuration)
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("snapshot-cost-\(getpid())")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
