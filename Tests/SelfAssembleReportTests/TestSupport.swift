@@ -6,37 +6,13 @@ import SelfAssembleTestSupport
 import XCTest
 
 /// Runs the built `selfassemble` binary as a user would.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+typealias CommandResult = ProcessOutput
 
 enum CLI {
     static var executable: URL { TestLocations.selfassemble }
 
     static func run(_ arguments: [String], executable: URL = CLI.executable) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = executable.path == "/usr/bin/env" ? ["selfassemble"] + arguments : arguments
-        // Output goes to files, so a full pipe can never block the process.
-        let capture = try Scratch.directory()
-        defer { try? FileManager.default.removeItem(atPath: capture) }
-        let outPath = capture + "/stdout", errPath = capture + "/stderr"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return CommandResult(status: process.terminationStatus,
-                             stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
-                             stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
+        try ProcessRunner.run(executable, arguments)
     }
 
     /// Simulates a run into `path`, failing the test (with the tool's stderr) if it does not succeed.
