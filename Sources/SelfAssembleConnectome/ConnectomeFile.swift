@@ -56,15 +56,4 @@ public enum ConnectomeFile {
             throw ConnectomeError(source: path, problem: "cannot be written: \(error.localizedDescription)")
         }
     }
-
-    /// A connectome from the configuration JSON a run file stores (its `configuration`
-    /// attribute), so that an older run can be turned back into a definition file.
-    public static func connectome(configurationJSON json: String, name: String, description: String = "") throws -> Connectome {
-        do {
-            let configuration = try JSONDecoder().decode(SimulationConfiguration.self, from: Data(json.utf8))
-            return Connectome(name: name, description: description, configuration: configuration)
-        } catch {
-            throw ConnectomeError(source: name, problem: "the stored configuration is not valid JSON of a configuration: \(error)")
-        }
-    }
 }

@@ -22,18 +22,15 @@ public struct RunMetadata: Sendable {
         self.thresholds = thresholds
     }
 
-    /// The metadata of a simulation, with its configuration encoded as sorted, indented JSON
-    /// (stable text, so that two files of the same configuration compare equal).
+    /// The metadata of a simulation, with its configuration as JSON (`SimulationConfiguration.json()`).
     public init(simulation: Simulation) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let json: Data
+        let json: String
         do {
-            json = try encoder.encode(simulation.configuration)
+            json = try simulation.configuration.json()
         } catch {
             throw StoreError("cannot encode the configuration as JSON: \(error)")
         }
-        self.init(configurationJSON: String(decoding: json, as: UTF8.self),
+        self.init(configurationJSON: json,
                   seed: simulation.configuration.seed,
                   dataDescription: simulation.data.description,
                   architecture: simulation.architecture,

@@ -7,7 +7,7 @@ extension RunReader {
     /// The stored configuration, decoded.
     public func configuration() throws -> SimulationConfiguration {
         do {
-            return try JSONDecoder().decode(SimulationConfiguration.self, from: Data(configurationJSON.utf8))
+            return try SimulationConfiguration(json: configurationJSON)
         } catch {
             throw StoreError("the configuration stored in \(path) cannot be read by selfassemble \(SelfAssembleVersion.string): \(error)")
         }

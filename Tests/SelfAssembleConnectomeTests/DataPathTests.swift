@@ -59,14 +59,4 @@ final class DataPathTests: XCTestCase {
         try ConnectomeFile.write(loaded, to: copy.path)
         XCTAssertEqual(try ConnectomeFile.load(path: copy.path).configuration, loaded.configuration)
     }
-
-    func testAStoredConfigurationJSONBecomesAConnectome() throws {
-        var c = SimulationConfiguration()
-        c.levelNames = ["a", "b", "c"]
-        c.ratios = [1, 2, 3]
-        let json = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
-        let connectome = try ConnectomeFile.connectome(configurationJSON: json, name: "run")
-        XCTAssertEqual(connectome.configuration, c)
-        XCTAssertThrowsError(try ConnectomeFile.connectome(configurationJSON: "{}", name: "run"))
-    }
 }
