@@ -18,9 +18,12 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     /// Exact backpropagation on the same upstream network.
     case bp
 
-    public func makeRule(dynamics: CircuitDynamics) -> any LearningRule {
+    /// - Parameter settings: the rates and plastic kinds the rule's updates will be applied with.
+    public func makeRule(dynamics: CircuitDynamics, settings: PlasticitySettings) -> any LearningRule {
         switch self {
-        case .circuit: CircuitRule(dynamics: dynamics)
+        case .circuit:
+            CircuitRule(dynamics: dynamics,
+                        learnsReciprocalPair: settings.etaV != 0 && !settings.plastic.isDisjoint(with: [.V, .Vbar]))
         case .bp: BackpropRule(dynamics: dynamics)
         }
     }
