@@ -34,3 +34,32 @@ extension RunReader {
         return try file.stringAttribute(RunLayout.Root.connectome, of: path)
     }
 }
+
+/// Where a run file that was killed or interrupted continues from: its last snapshot.
+public struct ResumePoint: Sendable {
+    public var configuration: SimulationConfiguration
+    public var checkpoint: SimulationCheckpoint
+    /// The circuit of the last snapshot.
+    public var circuit: Circuit
+    /// The run's metadata, for the writer that continues the file.
+    public var metadata: RunMetadata
+}
+
+extension RunReader {
+    /// The last snapshot's circuit and checkpoint with the run's configuration and metadata.
+    /// Throws for a complete run (nothing to continue) and for one with no snapshot yet.
+    public func resumePoint() throws -> ResumePoint {
+        guard !isComplete else {
+            throw StoreError("\(path) is already complete: nothing to continue (start a new run with another --out)")
+        }
+        guard snapshotCount > 0 else {
+            throw StoreError("\(path) has no snapshot to continue from: start the run again with --overwrite")
+        }
+        var metadata = RunMetadata(configurationJSON: configurationJSON, seed: seed, dataDescription: dataDescription,
+                                   architecture: try architecture(), thresholds: try thresholds())
+        metadata.connectome = try connectome()
+        let last = snapshotCount - 1
+        return ResumePoint(configuration: try configuration(), checkpoint: try checkpoint(snapshot: last),
+                           circuit: try circuit(snapshot: last), metadata: metadata)
+    }
+}

@@ -54,16 +54,18 @@ struct SimulationRun {
                 throw error
             }
         case .resume(let path):
-            let (configuration, checkpoint, circuit, metadata, storedData) = try Self.readResumePoint(path)
-            BLAS.setThreads(configuration.threads)
-            let data = try Self.loadData(configuration)
-            guard data.description == storedData else {
-                throw ConfigurationError("the data have changed since \(path) was started (then: \(storedData); now: \(data.description)): a continued run must see the same data")
+            // The reader is closed before the writer opens the file (HDF5 shares one open file per process).
+            let point = try RunReader(path: path).resumePoint()
+            BLAS.setThreads(point.configuration.threads)
+            let data = try Self.loadData(point.configuration)
+            guard data.description == point.metadata.dataDescription else {
+                throw ConfigurationError("the data have changed since \(path) was started (then: \(point.metadata.dataDescription); now: \(data.description)): a continued run must see the same data")
             }
-            var simulation = try Simulation(configuration: configuration, data: data, resumingFrom: checkpoint, circuit: circuit)
-            let writer = BackgroundRunWriter(try RunWriter(resuming: path, metadata: metadata))
+            var simulation = try Simulation(configuration: point.configuration, data: data, resumingFrom: point.checkpoint,
+                                            circuit: point.circuit)
+            let writer = BackgroundRunWriter(try RunWriter(resuming: path, metadata: point.metadata))
             defer { writer.close() }
-            return try run(&simulation, writer: writer, started: started, resumedFrom: checkpoint.step)
+            return try run(&simulation, writer: writer, started: started, resumedFrom: point.checkpoint.step)
         }
     }
 
@@ -113,26 +115,6 @@ struct SimulationRun {
         try writer.markInterrupted()
         throw RunInterrupted(signal: signal, step: simulation.step, lastSnapshotStep: simulation.checkpoint.lastRecordedStep ?? 0,
                              path: writer.path)
-    }
-
-    /// The configuration, last checkpoint, circuit and metadata of a run file to continue.
-    private static func readResumePoint(_ path: String) throws
-        -> (SimulationConfiguration, SimulationCheckpoint, Circuit, RunMetadata, String) {
-        let reader = try RunReader(path: path)
-        guard !reader.isComplete else {
-            throw StoreError("\(path) is already complete: nothing to continue (start a new run with another --out)")
-        }
-        guard reader.snapshotCount > 0 else {
-            throw StoreError("\(path) has no snapshot to continue from: start the run again with --overwrite")
-        }
-        let configuration = try reader.configuration()
-        let last = reader.snapshotCount - 1
-        var metadata = RunMetadata(configurationJSON: reader.configurationJSON, seed: reader.seed,
-                                   dataDescription: reader.dataDescription, architecture: try reader.architecture(),
-                                   thresholds: try reader.thresholds())
-        metadata.connectome = try reader.connectome()
-        return (configuration, try reader.checkpoint(snapshot: last), try reader.circuit(snapshot: last), metadata,
-                reader.dataDescription)
     }
 
     /// The embedded synthetic task, or the data set at `configuration.data`.
