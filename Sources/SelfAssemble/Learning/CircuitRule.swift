@@ -10,15 +10,10 @@
 /// backpropagation's error and dW_l = -H_l grad_{W_l} with H_l = Vbar_l Vbar_l^T.
 public struct CircuitRule: LearningRule {
     public let dynamics: CircuitDynamics
-    /// Whether to compute dV_l and dVbar_l. Off when eta_V is 0 (the default: V and Vbar are
-    /// fixed after development) or both are frozen, and for the metrics, which need only dW_l:
-    /// the reciprocal update is a product as large as the others and would be thrown away.
-    public let learnsReciprocalPair: Bool
     public var name: String { RuleKind.circuit.rawValue }
 
-    public init(dynamics: CircuitDynamics = CircuitDynamics(), learnsReciprocalPair: Bool = true) {
+    public init(dynamics: CircuitDynamics = CircuitDynamics()) {
         self.dynamics = dynamics
-        self.learnsReciprocalPair = learnsReciprocalPair
     }
 
     public func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity {
@@ -32,8 +27,8 @@ public struct CircuitRule: LearningRule {
             let dW = BLAS.product(teaching, transposeA: true, up.h[l - 1], alpha: -1)
             let db = teaching.columnSums().map { -$0 }
             let dWbar = l >= 2 ? BLAS.product(up.h[l - 1], transposeA: true, down.g[l], alpha: -1) : nil
-            let reciprocal = learnsReciprocalPair ? ReciprocalHebbian.updates(d: down.d[l], g: down.g[l]) : nil
-            levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal?.V, Vbar: reciprocal?.Vbar, Wbar: dWbar))
+            let reciprocal = ReciprocalHebbian.updates(d: down.d[l], g: down.g[l])
+            levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal.V, Vbar: reciprocal.Vbar, Wbar: dWbar))
         }
         return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: input.rows)
     }

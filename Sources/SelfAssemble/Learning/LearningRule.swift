@@ -18,12 +18,9 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     /// Exact backpropagation on the same upstream network.
     case bp
 
-    /// - Parameter settings: the rates and plastic kinds the rule's updates will be applied with.
-    public func makeRule(dynamics: CircuitDynamics, settings: PlasticitySettings) -> any LearningRule {
+    public func makeRule(dynamics: CircuitDynamics) -> any LearningRule {
         switch self {
-        case .circuit:
-            CircuitRule(dynamics: dynamics,
-                        learnsReciprocalPair: settings.etaV != 0 && !settings.plastic.isDisjoint(with: [.V, .Vbar]))
+        case .circuit: CircuitRule(dynamics: dynamics)
         case .bp: BackpropRule(dynamics: dynamics)
         }
     }

@@ -33,7 +33,7 @@ public struct MotifMonitor: Sendable {
     public init(probeInput: Matrix, probeLabels: [Int], dynamics: CircuitDynamics) {
         self.probeInput = probeInput
         self.probeLabels = probeLabels
-        circuitRule = CircuitRule(dynamics: dynamics, learnsReciprocalPair: false)
+        circuitRule = CircuitRule(dynamics: dynamics)
         reference = BackpropRule(dynamics: dynamics)
     }
 

@@ -40,14 +40,14 @@ public struct Simulation: Sendable {
         self.configuration = configuration
         self.architecture = architecture
         self.data = data
-        plasticity = configuration.plasticitySettings
-        rule = configuration.rule.makeRule(dynamics: configuration.dynamics, settings: plasticity)
+        rule = configuration.rule.makeRule(dynamics: configuration.dynamics)
         var probeRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.probeBatch.rawValue)
         let probe = data.train.subset(probeRng.permutation(data.train.count).prefix(configuration.probeSize))
         monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels, dynamics: configuration.dynamics)
         development = SpontaneousActivity(rate: configuration.developmentRate, batch: configuration.batch,
                                           downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
+        plasticity = configuration.plasticitySettings
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
     }
