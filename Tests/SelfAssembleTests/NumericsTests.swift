@@ -29,6 +29,18 @@ final class NumericsTests: XCTestCase {
         XCTAssertEqual(s.largest, 3, accuracy: 1e-9)
     }
 
+    func testNormalisingByAPowerOfTwoIsExactAndAvoidsOverflow() {
+        let huge = Matrix(rows: 2, cols: 2, values: [3e19, -1e19, 2e19, 5e18])
+        let (m, exponent) = huge.powerOfTwoNormalized()
+        XCTAssertLessThan(m.values.map(abs).max()!, 1)
+        let back = m.values.map { $0 * Float(sign: .plus, exponent: exponent, significand: 1) }
+        XCTAssertEqual(back, huge.values, "exact")
+        XCTAssertFalse(BLAS.product(huge, huge, transposeB: true).isFinite, "the raw Gram matrix overflows")
+        XCTAssertTrue(BLAS.product(m, m, transposeB: true).isFinite)
+        XCTAssertTrue(SymmetricEigen.eigenvalues(BLAS.product(huge, huge, transposeB: true)).allSatisfy(\.isNaN),
+                      "no spectrum of a non-finite matrix, and no crash")
+    }
+
     func testCosineSimilarity() {
         let a = Matrix(rows: 1, cols: 2, values: [1, 0]), b = Matrix(rows: 1, cols: 2, values: [1, 1])
         XCTAssertEqual(cosineSimilarity(a, b), 1 / 2.0.squareRoot(), accuracy: 1e-7)

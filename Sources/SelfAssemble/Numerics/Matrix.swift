@@ -92,6 +92,19 @@ public struct Matrix: Equatable, Sendable {
         }
     }
 
+    /// The matrix as `m * 2^exponent` with every entry of `m` below 1 in magnitude. Scaling by a
+    /// power of two is exact, so products of `m` round exactly as those of `self` would, but
+    /// cannot overflow Float where `self`'s would (a Gram matrix of weights near 1e19 does).
+    public func powerOfTwoNormalized() -> (matrix: Matrix, exponent: Int) {
+        let largest = values.reduce(Float(0)) { Swift.max($0, abs($1)) }
+        guard largest > 0 && largest.isFinite else { return (self, 0) }
+        let exponent = Int(largest.exponent) + 1
+        var m = self
+        let factor = Float(sign: .plus, exponent: -exponent, significand: 1)
+        m.apply { $0 * factor }
+        return (m, exponent)
+    }
+
     /// True when every entry is finite: a diverging run is caught at once.
     public var isFinite: Bool { values.allSatisfy { $0.isFinite } }
 }

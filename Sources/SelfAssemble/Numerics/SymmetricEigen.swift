@@ -6,11 +6,13 @@ import COpenBLAS
 /// (dsyevd, in double precision). Used for the spectrum of H_l = Vbar_l Vbar_l^T.
 public enum SymmetricEigen {
     /// All eigenvalues in ascending order. The input must be square and symmetric;
-    /// only its upper triangle is read.
+    /// only its upper triangle is read. A matrix with a non-finite entry (from a damaged file,
+    /// say) has no spectrum: every value is NaN, so callers report it instead of crashing.
     public static func eigenvalues(_ a: Matrix) -> [Double] {
         precondition(a.rows == a.cols, "eigenvalues need a square matrix")
         var n = Int32(a.rows)
         if n == 0 { return [] }
+        guard a.isFinite else { return [Double](repeating: .nan, count: a.rows) }
         // Row-major upper triangle == column-major lower triangle; symmetric either way.
         var work = a.values.map(Double.init)
         var w = [Double](repeating: 0, count: Int(n))
@@ -25,8 +27,7 @@ public enum SymmetricEigen {
         var scratch = [Double](repeating: 0, count: Int(max(1, lwork)))
         var iscratch = [Int32](repeating: 0, count: Int(liwork))
         dsyevd_(&jobz, &uplo, &n, &work, &lda, &w, &scratch, &lwork, &iscratch, &liwork, &info)
-        precondition(info == 0, "dsyevd failed with info \(info)")
-        return w
+        return info == 0 ? w : [Double](repeating: .nan, count: Int(n))
     }
 }
 

@@ -45,8 +45,10 @@ public enum GramView {
     public static func make(projection: String, level: Int, snapshot: Int, step: Int, weights: Matrix,
                             maxCells: Int) -> (GramSummary, GramHeatmap) {
         let n = weights.rows
-        var gram = BLAS.product(weights, weights, transposeB: true)
-        let largest = gram.values.map { Double(abs($0)) }.max() ?? 0
+        // Normalised first (cosines do not change): a diverging run's weights overflow a Float Gram matrix.
+        let (scaled, exponent) = weights.powerOfTwoNormalized()
+        var gram = BLAS.product(scaled, scaled, transposeB: true)
+        let largest = (gram.values.map { Double(abs($0)) }.max() ?? 0) * Double(sign: .plus, exponent: 2 * exponent, significand: 1)
         let norms = (0..<n).map { Double(gram[$0, $0]).squareRoot() }
         var sumAbs = 0.0
         for a in 0..<n {

@@ -21,10 +21,12 @@ public struct SingularSpectrum: Codable, Equatable, Sendable {
         self.projection = projection
         self.snapshot = snapshot
         self.step = step
-        let gram = weights.rows <= weights.cols
-            ? BLAS.product(weights, weights, transposeB: true)
-            : BLAS.product(weights, transposeA: true, weights)
-        let eigenvalues = SymmetricEigen.eigenvalues(gram)
+        // Normalised first: the weights of a diverging run (up to ~1e19) overflow a Float Gram matrix.
+        let (scaled, exponent) = weights.powerOfTwoNormalized()
+        let gram = scaled.rows <= scaled.cols
+            ? BLAS.product(scaled, scaled, transposeB: true)
+            : BLAS.product(scaled, transposeA: true, scaled)
+        let eigenvalues = SymmetricEigen.eigenvalues(gram).map { $0 * Double(sign: .plus, exponent: 2 * exponent, significand: 1) }
         values = eigenvalues.reversed().map { max($0, 0).squareRoot() }
         effectiveRank = Spectrum(eigenvalues: eigenvalues).effectiveRank
     }
