@@ -54,7 +54,10 @@ public enum RunLayout {
         public static let step = "step"
         public static let phase = "phase"
         public static let epoch = "epoch"
-        public static let phaseLabels = "0=development,1=learning"
+        /// The codes of ``Phase``: 0 and 1 keep their meaning from version 1's files.
+        public static let phaseLabels = "0=development (reciprocal stage),1=learning,2=development (descending stage)"
+        /// The labels of files written before the descending stage existed.
+        public static let phaseLabelsVersion1 = "0=development,1=learning"
     }
 
     public enum Assembly {

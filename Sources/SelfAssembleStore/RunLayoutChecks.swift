@@ -183,11 +183,12 @@ extension RunLayoutChecker {
         let phaseAt = location + "/phase"
         if let dataset = dataset(group, RunLayout.Snapshots.phase, at: phaseAt, type: .uint8),
            let values = series(dataset, at: phaseAt, as: UInt8.self) {
-            string(dataset, "labels", at: phaseAt, oneOf: [RunLayout.Snapshots.phaseLabels])
-            if let bad = values.first(where: { $0 > 1 }) {
+            string(dataset, "labels", at: phaseAt, oneOf: [RunLayout.Snapshots.phaseLabels, RunLayout.Snapshots.phaseLabelsVersion1])
+            let phases = values.map { Phase(code: $0) }
+            if let bad = values.first(where: { Phase(code: $0) == nil }) {
                 error(phaseAt, "holds the phase code \(bad); the codes are \(RunLayout.Snapshots.phaseLabels)")
-            } else if let i = values.indices.dropFirst().first(where: { values[$0] < values[$0 - 1] }) {
-                error(phaseAt, "snapshot \(i) is in development after a snapshot in learning: development comes first")
+            } else if let i = phases.indices.dropFirst().first(where: { phases[$0]!.order < phases[$0 - 1]!.order }) {
+                error(phaseAt, "snapshot \(i) is in \(phases[i]!.words) after a snapshot in \(phases[i - 1]!.words): the reciprocal stage, the descending stage and learning come in that order")
             }
         }
         let epochAt = location + "/epoch"

@@ -106,7 +106,7 @@ public final class RunReader {
     /// The phase of every snapshot.
     public func phases() throws -> [Phase] {
         try series(RunLayout.snapshots, RunLayout.Snapshots.phase, as: UInt8.self).map { code in
-            guard let phase = Phase.allCases.first(where: { $0.code == code }) else {
+            guard let phase = Phase(code: code) else {
                 throw StoreError("/snapshots/phase in \(path) holds the unknown phase code \(code) (\(RunLayout.Snapshots.phaseLabels))")
             }
             return phase

@@ -89,6 +89,7 @@ struct SimulationRun {
             var bp = configuration
             bp.rule = .bp
             bp.developmentSteps = 0
+            bp.descendingSteps = 0
             var reference = try Simulation(configuration: bp, data: simulation.data)
             comparison = try reference.run { event in
                 reporter.report(event, run: "bp")

@@ -18,7 +18,7 @@ final class RunRoundTripTests: XCTestCase {
         XCTAssertEqual(try reader.steps(), run.snapshots.map(\.step))
         XCTAssertEqual(try reader.phases(), run.snapshots.map(\.phase))
         XCTAssertEqual(try reader.epochs(), run.snapshots.map(\.epoch))
-        XCTAssertTrue(try reader.phases().contains(.development) && reader.phases().contains(.learning))
+        XCTAssertTrue(try reader.phases().contains(.reciprocalStage) && reader.phases().contains(.learning))
 
         XCTAssertEqual(try reader.projectionNames(),
                        ["W_1", "V_1", "Vbar_1", "W_2", "V_2", "Vbar_2", "Wbar_2", "W_3", "V_3", "Vbar_3", "Wbar_3"])
