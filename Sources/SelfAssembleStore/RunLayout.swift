@@ -49,6 +49,9 @@ public enum RunLayout {
     public static let comparison = "comparison"
     /// The backpropagation comparison lives in /comparison/bp.
     public static let comparisonBP = "bp"
+    /// bp at its best weight decay from a grid lives in /comparison/bp_tuned (attributes
+    /// `weight_decay`, the chosen lambda, and `weight_decay_grid`, the lambdas tried).
+    public static let comparisonTunedBP = "bp_tuned"
 
     public enum Snapshots {
         public static let step = "step"
@@ -74,6 +77,9 @@ public enum RunLayout {
         public static let rule = "rule"
         /// The step at which learning diverged and the run stopped; -1 for a run that went to the end.
         public static let divergedAtStep = "diverged_at_step"
+        /// Of /comparison/bp_tuned: the chosen weight decay, and the grid it was chosen from.
+        public static let weightDecay = "weight_decay"
+        public static let weightDecayGrid = "weight_decay_grid"
     }
 
     /// `b_l`, the bias of U_l.

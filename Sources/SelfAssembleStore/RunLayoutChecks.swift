@@ -52,9 +52,10 @@ extension RunLayoutChecker {
             if HDF5Introspection.objectKind(comparison, RunLayout.comparisonBP) == .missing {
                 error("/comparison", "has no group 'bp' (the backpropagation comparison)")
             }
-            warnAboutExtraLinks(comparison, at: "/comparison", known: [RunLayout.comparisonBP])
+            warnAboutExtraLinks(comparison, at: "/comparison", known: [RunLayout.comparisonBP, RunLayout.comparisonTunedBP])
         }
         checkOutcome(at: "/comparison/bp", required: false, rule: "bp")
+        checkOutcome(at: "/comparison/" + RunLayout.comparisonTunedBP, required: false, rule: "bp")
         warnAboutExtraLinks(file, at: "/", known: Self.rootGroups)
     }
 

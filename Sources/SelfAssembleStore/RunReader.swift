@@ -250,6 +250,16 @@ public final class RunReader {
         return try outcome(at: path)
     }
 
+    /// bp at its best weight decay (/comparison/bp_tuned) and that decay; nil when the run had
+    /// none (runs without --compare-bp, and files of earlier versions).
+    public func tunedComparison() throws -> (outcome: RunOutcome, weightDecay: Double)? {
+        let at = "/\(RunLayout.comparison)/\(RunLayout.comparisonTunedBP)"
+        guard HDF5.linkExists(file, RunLayout.comparison),
+              HDF5.linkExists(try HDF5.openGroup(file, RunLayout.comparison, in: path), RunLayout.comparisonTunedBP) else { return nil }
+        let group = try HDF5Handle(H5Gopen2(file.id, at, sa_H5P_DEFAULT()), .group, "cannot open \(at) in \(path)")
+        return (try outcome(at: at), try group.doubleAttribute(RunLayout.Summary.weightDecay, of: "\(at) in \(path)"))
+    }
+
     // MARK: - Helpers
 
     private func outcome(at groupPath: String) throws -> RunOutcome {

@@ -175,7 +175,7 @@ public final class RunWriter {
     /// Writes the outcome (onsets, final and per-epoch test accuracy, the optional
     /// backpropagation comparison), sets `status` to "complete" and closes the file. The
     /// file is closed even when this throws; its status then stays "running".
-    public func finish(summary: SimulationSummary, comparison: SimulationSummary?) throws {
+    public func finish(summary: SimulationSummary, comparison: SimulationSummary?, tunedComparison: TunedBackprop? = nil) throws {
         let file = try openFile("finish")
         defer { close() }
         guard summary.onsets.count == levels else {
@@ -191,6 +191,14 @@ public final class RunWriter {
             let comparisonGroup = try HDF5.createGroup(file, RunLayout.comparison, in: path)
             let bp = try HDF5.createGroup(comparisonGroup, RunLayout.comparisonBP, in: path)
             try writeOutcome(comparison, in: bp, at: "/comparison/bp")
+            if let tuned = tunedComparison {
+                let at = "/comparison/\(RunLayout.comparisonTunedBP)"
+                let group = try HDF5.createGroup(comparisonGroup, RunLayout.comparisonTunedBP, in: path)
+                try writeOutcome(tuned.summary, in: group, at: at)
+                try group.setAttribute(RunLayout.Summary.weightDecay, Double(tuned.weightDecay), on: at + " in \(path)")
+                try group.setAttribute(RunLayout.Summary.weightDecayGrid, tuned.grid.map { "\($0)" }.joined(separator: ","),
+                                       on: at + " in \(path)")
+            }
         }
         try file.setAttribute(RunLayout.Root.finished, Self.now(), on: path)
         try file.setAttribute(RunLayout.Root.status, RunLayout.Status.complete, on: path)

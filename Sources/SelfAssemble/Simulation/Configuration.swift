@@ -33,7 +33,7 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     public var etaW: Float = 0.1
     /// eta_V during learning; 0 (V and Vbar fixed after development) performs best.
     public var etaV: Float = 0
-    public var weightDecay: Float = 1e-3
+    public var weightDecay: Float = 1e-4
     /// The projection kinds that are plastic, in every phase.
     public var plastic: [ProjectionKind] = ProjectionKind.allCases
     /// A snapshot every this many steps (and at the first step, the end of development and the last step).
