@@ -79,8 +79,8 @@ enum ProgressText {
         }
         if let tuned = o.tunedComparison {
             let gap = (o.summary.finalTestAccuracy - tuned.summary.finalTestAccuracy) * 100
-            let grid = tuned.grid.map { "\($0)" }.joined(separator: ", ")
-            lines.append("  bp at its best weight decay: \(f(tuned.summary.finalTestAccuracy)) (lambda \(tuned.weightDecay) of \(grid); difference \(String(format: "%+.1f", gap)) points)")
+            let grid = tuned.grid.map { String(format: "%g", $0) }.joined(separator: ", ")
+            lines.append("  bp at its best weight decay: \(f(tuned.summary.finalTestAccuracy)) (lambda \(String(format: "%g", tuned.weightDecay)) of \(grid); difference \(String(format: "%+.1f", gap)) points)")
         }
         lines.append("  motif assembly (thresholds: reciprocity \(o.configuration.thresholds.reciprocity), descending \(o.configuration.thresholds.descending), alignment_H \(o.configuration.thresholds.alignmentH), \(o.configuration.thresholds.consecutive) snapshots):")
         for m in o.summary.finalMotif {

@@ -12,8 +12,8 @@ final class RunRoundTripTests: XCTestCase {
         let run = try TinyRun.write(to: path, thresholds: TinyRun.permissive)
         let reader = try RunReader(path: path)
 
-        // 0, 5, ..., 20 (end of development), 25, 30, 32 (last step).
-        XCTAssertEqual(run.snapshots.map(\.step), [0, 5, 10, 15, 20, 25, 30, 32])
+        // 0, 5, ..., 20 (end of the reciprocal stage), 25, 30 (end of the descending stage), 35, 40, 42 (last step).
+        XCTAssertEqual(run.snapshots.map(\.step), [0, 5, 10, 15, 20, 25, 30, 35, 40, 42])
         XCTAssertEqual(reader.snapshotCount, run.snapshots.count)
         XCTAssertEqual(try reader.steps(), run.snapshots.map(\.step))
         XCTAssertEqual(try reader.phases(), run.snapshots.map(\.phase))
@@ -80,7 +80,7 @@ final class RunRoundTripTests: XCTestCase {
 
         let summary = try XCTUnwrap(try reader.summary())
         XCTAssertEqual(summary.rule, "circuit")
-        XCTAssertEqual(summary.steps, 32)
+        XCTAssertEqual(summary.steps, 42)
         XCTAssertEqual(summary.finalTestAccuracy.bitPattern, run.summary.finalTestAccuracy.bitPattern)
         XCTAssertEqual(bits(summary.testAccuracyByEpoch), bits(run.summary.testAccuracyByEpoch))
         XCTAssertEqual(summary.testAccuracyByEpoch.count, 2)
@@ -94,7 +94,7 @@ final class RunRoundTripTests: XCTestCase {
 
     func testOnsetsWithAndWithoutAssembly() throws {
         let directory = try TemporaryDirectory()
-        // Default thresholds cannot be met in 32 steps: every level stays unassembled (-1).
+        // Default thresholds cannot be met in 42 steps: every level stays unassembled (-1).
         let strict = directory.file("strict.h5")
         let run = try TinyRun.write(to: strict, compare: false)
         XCTAssertEqual(run.summary.onsets, [nil, nil, nil])
