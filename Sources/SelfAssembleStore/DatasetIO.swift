@@ -32,6 +32,19 @@ enum DatasetIO {
         return dataset
     }
 
+    /// Creates (or overwrites) a 1-D dataset of fixed length holding `values`, of their type.
+    @discardableResult
+    static func write(_ values: LayoutValues, named name: String, in parent: HDF5Handle, path: String, file: String) throws -> HDF5Handle {
+        switch values {
+        case .float32(let v): return try writeVector(v, named: name, in: parent, path: path, file: file)
+        case .float64(let v): return try writeVector(v, named: name, in: parent, path: path, file: file)
+        case .int32(let v): return try writeVector(v, named: name, in: parent, path: path, file: file)
+        case .int64(let v): return try writeVector(v, named: name, in: parent, path: path, file: file)
+        case .uint8(let v): return try writeVector(v, named: name, in: parent, path: path, file: file)
+        case .string: throw StoreError("cannot write \(path) in \(file): the store writes texts only as per-snapshot series")
+        }
+    }
+
     /// Checks that a dataset's stored type can be read as `T` without changing its meaning.
     private static func checkType<T: HDF5Element>(_ dataset: HDF5Handle, as _: T.Type, _ what: String) throws {
         let type = try HDF5Handle(H5Dget_type(dataset.id), .datatype, "cannot read the type of \(what)")
@@ -54,6 +67,27 @@ enum DatasetIO {
             }
         }
         return (values, shape)
+    }
+
+    /// The first `count` values of a one-dimensional dataset (all of them when it has fewer):
+    /// what a reader of a run still being written reads, which never reaches past the entries
+    /// it counted.
+    static func readPrefix<T: HDF5Element>(_ dataset: HDF5Handle, count: Int, as _: T.Type, _ what: String) throws -> [T] {
+        try checkType(dataset, as: T.self, what)
+        let shape = try HDF5.shape(of: dataset, what)
+        guard shape.count == 1 else { throw StoreError("\(what) has shape \(shape), expected one dimension") }
+        let n = min(max(count, 0), shape[0])
+        guard n > 0 else { return [] }
+        _ = try checkedCount([n], what)
+        let fileSpace = try HDF5Handle(H5Dget_space(dataset.id), .dataspace, "cannot read \(what)")
+        try check(H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, [0], nil, [hsize_t(n)], nil), "cannot select the first \(n) values of \(what)")
+        let memorySpace = try HDF5.simpleSpace([n])
+        var values = [T](repeating: T(), count: n)
+        try values.withUnsafeMutableBufferPointer { buffer in
+            try check(H5Dread(dataset.id, T.memoryType, memorySpace.id, fileSpace.id, sa_H5P_DEFAULT(), buffer.baseAddress),
+                      "cannot read \(what) (the file may be truncated or damaged)")
+        }
+        return values
     }
 
     /// Entry `index` along the first axis of a dataset of rank >= 1, flattened, with the
