@@ -45,9 +45,11 @@ extension RunWriter {
                 let created = try SnapshotSeriesStore.create(dataset, at: datasetPath, in: group, compressionLevel: compressionLevel, file: path)
                 series.append((dataset, created))
                 handle = created.handle
-            } else {
+            } else if case .fixed(let shape) = dataset.shape {
                 guard let values = try values(of: dataset, at: moment, action: action) else { continue }
-                handle = try DatasetIO.write(values, named: dataset.name, in: group, path: datasetPath, file: path)
+                handle = try DatasetIO.write(values, declared: shape, named: dataset.name, in: group, path: datasetPath, file: path)
+            } else {
+                continue
             }
             try setAttributes(dataset.attributes, at: moment, on: handle, "\(datasetPath) in \(path)")
         }
