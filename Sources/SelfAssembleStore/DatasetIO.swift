@@ -8,17 +8,23 @@ enum DatasetIO {
     /// make it try to allocate terabytes.
     static let maximumValues = 1 << 31
 
-    /// Creates a 1-D dataset of fixed length holding `values`, or overwrites it if it exists.
+    /// Creates a dataset of fixed shape holding `values` (row-major), or overwrites it if it
+    /// exists; `shape` nil: one dimension of `values.count`.
     @discardableResult
-    static func writeVector<T: HDF5Element>(_ values: [T], named name: String, in parent: HDF5Handle, path: String, file: String) throws -> HDF5Handle {
+    static func writeVector<T: HDF5Element>(_ values: [T], shape: [Int]? = nil, named name: String, in parent: HDF5Handle,
+                                            path: String, file: String) throws -> HDF5Handle {
+        let shape = shape ?? [values.count]
+        guard shape.reduce(1, *) == values.count else {
+            throw StoreError("cannot write \(path) in \(file): \(values.count) values do not fill the shape \(shape)")
+        }
         let dataset: HDF5Handle
         if HDF5.linkExists(parent, name) {
             dataset = try HDF5.openDataset(parent, name, in: file)
-            guard try HDF5.shape(of: dataset, "\(path) in \(file)") == [values.count] else {
-                throw StoreError("cannot write \(path) in \(file): it exists with a different length")
+            guard try HDF5.shape(of: dataset, "\(path) in \(file)") == shape else {
+                throw StoreError("cannot write \(path) in \(file): it exists with a different shape")
             }
         } else {
-            let space = try HDF5.simpleSpace([values.count])
+            let space = try HDF5.simpleSpace(shape)
             dataset = try HDF5Handle(
                 H5Dcreate2(parent.id, name, T.fileType, space.id, sa_H5P_DEFAULT(), sa_H5P_DEFAULT(), sa_H5P_DEFAULT()),
                 .dataset, "cannot create dataset \(path) in \(file)")
@@ -30,6 +36,23 @@ enum DatasetIO {
             }
         }
         return dataset
+    }
+
+    /// Creates (or overwrites) a dataset of fixed shape holding `values`, of their type. The
+    /// declared shape is used where it is fully known; otherwise one dimension of all values.
+    @discardableResult
+    static func write(_ values: LayoutValues, declared: [Int?], named name: String, in parent: HDF5Handle, path: String,
+                      file: String) throws -> HDF5Handle {
+        let known = declared.compactMap { $0 }
+        let shape = known.count == declared.count && !known.isEmpty ? known : nil
+        switch values {
+        case .float32(let v): return try writeVector(v, shape: shape, named: name, in: parent, path: path, file: file)
+        case .float64(let v): return try writeVector(v, shape: shape, named: name, in: parent, path: path, file: file)
+        case .int32(let v): return try writeVector(v, shape: shape, named: name, in: parent, path: path, file: file)
+        case .int64(let v): return try writeVector(v, shape: shape, named: name, in: parent, path: path, file: file)
+        case .uint8(let v): return try writeVector(v, shape: shape, named: name, in: parent, path: path, file: file)
+        case .string: throw StoreError("cannot write \(path) in \(file): the store writes texts only as per-snapshot series")
+        }
     }
 
     /// Checks that a dataset's stored type can be read as `T` without changing its meaning.
@@ -54,6 +77,27 @@ enum DatasetIO {
             }
         }
         return (values, shape)
+    }
+
+    /// The first `count` values of a one-dimensional dataset (all of them when it has fewer):
+    /// what a reader of a run still being written reads, which never reaches past the entries
+    /// it counted.
+    static func readPrefix<T: HDF5Element>(_ dataset: HDF5Handle, count: Int, as _: T.Type, _ what: String) throws -> [T] {
+        try checkType(dataset, as: T.self, what)
+        let shape = try HDF5.shape(of: dataset, what)
+        guard shape.count == 1 else { throw StoreError("\(what) has shape \(shape), expected one dimension") }
+        let n = min(max(count, 0), shape[0])
+        guard n > 0 else { return [] }
+        _ = try checkedCount([n], what)
+        let fileSpace = try HDF5Handle(H5Dget_space(dataset.id), .dataspace, "cannot read \(what)")
+        try check(H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, [0], nil, [hsize_t(n)], nil), "cannot select the first \(n) values of \(what)")
+        let memorySpace = try HDF5.simpleSpace([n])
+        var values = [T](repeating: T(), count: n)
+        try values.withUnsafeMutableBufferPointer { buffer in
+            try check(H5Dread(dataset.id, T.memoryType, memorySpace.id, fileSpace.id, sa_H5P_DEFAULT(), buffer.baseAddress),
+                      "cannot read \(what) (the file may be truncated or damaged)")
+        }
+        return values
     }
 
     /// Entry `index` along the first axis of a dataset of rank >= 1, flattened, with the

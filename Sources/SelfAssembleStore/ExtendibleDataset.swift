@@ -1,47 +1,41 @@
 import CHDF5
 
 /// A dataset that grows by one entry per snapshot along its first axis: shape
-/// [snapshots, trailing...], maximum shape [unlimited, trailing...].
-///
-/// Matrices and vectors are chunked one snapshot per chunk, so that reading one snapshot
-/// decompresses exactly one chunk and a snapshot's bytes never share a chunk with the
-/// next (a reader of an interrupted run still finds every completed snapshot intact).
-/// Scalar series (steps, metrics) are chunked in runs of `scalarChunk` values instead:
-/// one value per chunk would cost far more in chunk index than in data.
+/// [snapshots, trailing...], maximum shape [unlimited, trailing...], stored as the layout
+/// declaration says (chunk shape and filters, see ``LayoutStorage``).
 final class ExtendibleDataset<Element: HDF5Element> {
-    static var scalarChunk: Int { 256 }
-
     let handle: HDF5Handle
     let path: String
     let trailing: [Int]
     private let valuesPerEntry: Int
 
     /// Creates the dataset with 0 entries.
-    /// - Parameter compressionLevel: deflate level 1...9 with the shuffle filter before it;
-    ///   0 stores the data uncompressed. Only applied to matrices and vectors.
-    init(creating name: String, in parent: HDF5Handle, parentPath: String, trailing: [Int], compressionLevel: Int, file: String) throws {
-        path = parentPath == "/" ? "/" + name : parentPath + "/" + name
+    /// - Parameters:
+    ///   - chunk: the chunk shape, of rank 1 + trailing.count.
+    ///   - compressionLevel: deflate level 1...9 with the shuffle filter before it; 0 stores
+    ///     the data without filters.
+    init(creating path: String, in parent: HDF5Handle, trailing: [Int], chunk: [Int], compressionLevel: Int, file: String) throws {
+        self.path = path
         self.trailing = trailing
         valuesPerEntry = trailing.reduce(1, *)
         let space = try HDF5.simpleSpace([0] + trailing, maxDims: [sa_H5S_UNLIMITED()] + trailing.map { hsize_t($0) })
         let dcpl = try HDF5.propertyList(sa_H5P_DATASET_CREATE(), "dataset creation")
-        let chunk = (trailing.isEmpty ? [Self.scalarChunk] : [1] + trailing).map { hsize_t($0) }
-        try check(H5Pset_chunk(dcpl.id, Int32(chunk.count), chunk), "cannot set the chunk shape of \(path) in \(file)")
-        if !trailing.isEmpty && compressionLevel > 0 {
+        try check(H5Pset_chunk(dcpl.id, Int32(chunk.count), chunk.map { hsize_t($0) }), "cannot set the chunk shape of \(path) in \(file)")
+        if compressionLevel > 0 {
             // Shuffle first: grouping the bytes of equal significance of float32 weights
             // makes them compress noticeably better under deflate.
             try check(H5Pset_shuffle(dcpl.id), "cannot enable the shuffle filter for \(path) in \(file)")
             try check(H5Pset_deflate(dcpl.id, UInt32(compressionLevel)), "cannot enable deflate compression for \(path) in \(file)")
         }
         handle = try HDF5Handle(
-            H5Dcreate2(parent.id, name, Element.fileType, space.id, sa_H5P_DEFAULT(), dcpl.id, sa_H5P_DEFAULT()),
+            H5Dcreate2(parent.id, LayoutPath.split(path).name, Element.fileType, space.id, sa_H5P_DEFAULT(), dcpl.id, sa_H5P_DEFAULT()),
             .dataset, "cannot create dataset \(path) in \(file)")
     }
 
     /// Opens an existing dataset of the layout (to continue a run).
-    init(opening name: String, in parent: HDF5Handle, parentPath: String, file: String) throws {
-        path = parentPath == "/" ? "/" + name : parentPath + "/" + name
-        handle = try HDF5.openDataset(parent, name, in: file)
+    init(opening path: String, in parent: HDF5Handle, file: String) throws {
+        self.path = path
+        handle = try HDF5.openDataset(parent, LayoutPath.split(path).name, in: file)
         let shape = try HDF5.shape(of: handle, "\(path) in \(file)")
         guard !shape.isEmpty else { throw StoreError("\(path) in \(file) is not a per-snapshot series (it has no snapshot axis)") }
         trailing = Array(shape.dropFirst())

@@ -20,6 +20,18 @@ struct StoredType: Equatable, CustomStringConvertible {
     static let uint64 = StoredType(kind: .integer(signed: false, bytes: 8))
     static let float32 = StoredType(kind: .float(bytes: 4))
     static let float64 = StoredType(kind: .float(bytes: 8))
+    /// Variable-length UTF-8 text, what the store writes (the validator accepts any string).
+    static let string = StoredType(kind: .string(variableLength: true))
+
+    /// The stored type of a Swift number type.
+    init<T: HDF5Element>(element _: T.Type) {
+        let size = MemoryLayout<T>.size
+        if T.typeClass == H5T_FLOAT {
+            kind = .float(bytes: size)
+        } else {
+            kind = .integer(signed: !(T.self == UInt8.self || T.self == UInt64.self), bytes: size)
+        }
+    }
 
     var isString: Bool {
         if case .string = kind { return true }

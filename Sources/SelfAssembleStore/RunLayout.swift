@@ -1,8 +1,8 @@
 import SelfAssemble
 
-/// The names of the run file: every group, dataset and attribute the writer creates and the
-/// reader looks up. Kept in one place so that the two cannot drift apart, and so that
-/// docs/hdf5-format.md has a single source to be checked against.
+/// The names of the run file that the reader looks up. The layout itself (every group,
+/// dataset and attribute with its type, shape and storage) is declared once, in
+/// RunLayout+Declaration.swift, from these names; docs/hdf5-format.md describes it.
 public enum RunLayout {
     /// Value of the root attribute `format`: what says "this HDF5 file is a selfassemble run".
     public static let format = "selfassemble-run"
@@ -57,11 +57,29 @@ public enum RunLayout {
         public static let step = "step"
         public static let phase = "phase"
         public static let epoch = "epoch"
-        /// The codes of ``Phase``: 0 and 1 keep their meaning from version 1's files.
-        public static let phaseLabels = "0=development (reciprocal stage),1=learning,2=development (descending stage)"
-        /// The labels of files written before the descending stage existed.
-        public static let phaseLabelsVersion1 = "0=development,1=learning"
+        /// The `labels` attribute of /snapshots/phase, e.g. `0=development,1=learning`.
+        public static var phaseLabels: String { RunLayout.phases.map { "\($0.code)=\($0.name)" }.joined(separator: ",") }
     }
+
+    /// The phases a run goes through, in the order they come, with the code stored in
+    /// /snapshots/phase: the engine's phases, so that a new phase is stored, labelled and
+    /// validated without a change here.
+    public static var phases: [(code: UInt8, name: String)] {
+        Phase.allCases.sorted { $0.order < $1.order }.map { ($0.code, storedName($0)) }
+    }
+
+    /// A phase's name in the `labels` attribute. Code 0 was "development" in files written
+    /// before the descending stage existed; readers accept that name too (``legacyPhaseNames``).
+    static func storedName(_ phase: Phase) -> String {
+        switch phase {
+        case .reciprocalStage: "development (reciprocal stage)"
+        case .descendingStage: "development (descending stage)"
+        case .learning: "learning"
+        }
+    }
+
+    /// Names of phase codes in older files: "0=development,1=learning" (model version 1).
+    static let legacyPhaseNames: [UInt8: String] = [0: "development"]
 
     public enum Assembly {
         public static let onsetStep = "onset_step"
@@ -84,49 +102,4 @@ public enum RunLayout {
 
     /// `b_l`, the bias of U_l.
     public static func biasName(level: Int) -> String { "b_\(level)" }
-
-    /// The per-level metrics in the order they are stored, e.g. `reciprocity_2`.
-    public static func levelMetricNames(level: Int) -> [String] {
-        var names = ["reciprocity_\(level)"]
-        if level >= 2 { names.append("descending_\(level)") }
-        names += ["alignment_H_\(level)", "alignment_bp_\(level)",
-                  "H_eig_min_\(level)", "H_eig_max_\(level)", "H_effective_rank_\(level)"]
-        return names
-    }
-
-    /// The circuit-wide metrics, after the per-level ones.
-    public static let globalMetricNames = ["train_loss", "train_accuracy", "test_accuracy"]
-
-    /// Every metric of a circuit with `levels` levels, in storage order.
-    public static func metricNames(levels: Int) -> [String] {
-        (1...max(levels, 1)).flatMap { levelMetricNames(level: $0) } + globalMetricNames
-    }
-
-    /// The metric values of one snapshot, in the order of ``metricNames(levels:)``.
-    static func metricValues(_ snapshot: Snapshot) -> [Double] {
-        snapshot.motif.sorted { $0.level < $1.level }.flatMap { m -> [Double] in
-            var values = [m.reciprocity]
-            if m.level >= 2 { values.append(m.descending ?? .nan) }
-            values += [m.alignmentH, m.alignmentBP, m.spectrum.smallest, m.spectrum.largest, m.spectrum.effectiveRank]
-            return values
-        } + [snapshot.trainLoss, snapshot.trainAccuracy, snapshot.testAccuracy]
-    }
-
-    /// One line per metric for the `description` attribute: what a value means, in words.
-    static func metricDescription(_ name: String) -> String {
-        let base = name.split(separator: "_").dropLast().joined(separator: "_")
-        switch name.hasSuffix("_loss") || name.hasSuffix("_accuracy") ? name : base {
-        case "reciprocity": return "cos(V_l, Vbar_l^T), cosine similarity in [-1, 1]"
-        case "descending": return "cos(Wbar_l V_l, W_l^T), cosine similarity in [-1, 1]"
-        case "alignment_H": return "cos(dW_l, -H_l grad W_l) on the probe batch, in [-1, 1]"
-        case "alignment_bp": return "cos(dW_l, -grad W_l) on the probe batch, in [-1, 1]"
-        case "H_eig_min": return "smallest eigenvalue of H_l = Vbar_l Vbar_l^T"
-        case "H_eig_max": return "largest eigenvalue of H_l = Vbar_l Vbar_l^T"
-        case "H_effective_rank": return "effective rank of H_l: exp of the entropy of its normalised eigenvalues (1 ... n_l)"
-        case "train_loss": return "mean training loss over the current epoch so far (NaN during development)"
-        case "train_accuracy": return "fraction correct over the current epoch's training batches so far (NaN during development)"
-        case "test_accuracy": return "fraction of the test set classified correctly by the circuit at this snapshot"
-        default: return ""
-        }
-    }
 }

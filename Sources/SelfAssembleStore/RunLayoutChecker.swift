@@ -13,6 +13,8 @@ final class RunLayoutChecker {
     var formatVersion: Int?
     var snapshotCount: Int?
     var status: String?
+    /// The steps of the completed snapshots, once /snapshots/step is checked.
+    var steps: [Int64]?
 
     init(file: HDF5Handle, path: String) {
         self.file = file
@@ -77,7 +79,7 @@ final class RunLayoutChecker {
                 return nil
             }
             let stored = HDF5Introspection.datasetType(dataset)
-            guard stored == type else {
+            guard stored == type || (type.isString && stored.isString) else {
                 error(location, "is \(stored), expected \(type)")
                 return nil
             }
@@ -167,17 +169,6 @@ final class RunLayoutChecker {
         }
     }
 
-    /// A string attribute that must have one of the given values.
-    @discardableResult
-    func string(_ object: HDF5Handle, _ name: String, at location: String, oneOf allowed: [String]) -> String? {
-        guard let value = string(object, name, at: location) else { return nil }
-        if !allowed.contains(value) {
-            let options = allowed.map { "'\($0)'" }.joined(separator: " or ")
-            error(location, "attribute '\(name)' is '\(value)', expected \(options)")
-        }
-        return value
-    }
-
     func integer(_ object: HDF5Handle, _ name: String, at location: String, type: StoredType, required: Bool = true) -> Int64? {
         guard checkedAttribute(object, name, at: location, type: type, required: required) else { return nil }
         do {
@@ -188,16 +179,8 @@ final class RunLayoutChecker {
         }
     }
 
-    /// An integer attribute that must equal `expected`.
-    @discardableResult
-    func integer(_ object: HDF5Handle, _ name: String, at location: String, type: StoredType, equal expected: Int) -> Int64? {
-        guard let value = integer(object, name, at: location, type: type) else { return nil }
-        if value != Int64(expected) { error(location, "attribute '\(name)' is \(value), expected \(expected)") }
-        return value
-    }
-
-    func unsigned(_ object: HDF5Handle, _ name: String, at location: String, type: StoredType) -> UInt64? {
-        guard checkedAttribute(object, name, at: location, type: type, required: true) else { return nil }
+    func unsigned(_ object: HDF5Handle, _ name: String, at location: String, type: StoredType, required: Bool = true) -> UInt64? {
+        guard checkedAttribute(object, name, at: location, type: type, required: required) else { return nil }
         do {
             return try object.unsignedAttribute(name, of: location)
         } catch {
@@ -206,8 +189,8 @@ final class RunLayoutChecker {
         }
     }
 
-    func double(_ object: HDF5Handle, _ name: String, at location: String) -> Double? {
-        guard checkedAttribute(object, name, at: location, type: .float64, required: true) else { return nil }
+    func double(_ object: HDF5Handle, _ name: String, at location: String, required: Bool = true) -> Double? {
+        guard checkedAttribute(object, name, at: location, type: .float64, required: required) else { return nil }
         do {
             return try object.doubleAttribute(name, of: location)
         } catch {
@@ -237,15 +220,11 @@ final class RunLayoutChecker {
 
     // MARK: - Values
 
-    /// Reads a one-dimensional dataset whole; nil with a finding when it cannot be read.
-    func values<T: HDF5Element>(_ dataset: HDF5Handle, at location: String, as _: T.Type) -> [T]? {
+    /// Reads the first `count` values of a one-dimensional dataset; nil with a finding when they
+    /// cannot be read.
+    func values<T: HDF5Element>(_ dataset: HDF5Handle, at location: String, first count: Int, as _: T.Type) -> [T]? {
         do {
-            let (values, shape) = try DatasetIO.readAll(dataset, as: T.self, location)
-            guard shape.count == 1 else {
-                error(location, "has shape \(shape), expected one dimension")
-                return nil
-            }
-            return values
+            return try DatasetIO.readPrefix(dataset, count: count, as: T.self, location)
         } catch {
             self.error(location, reason(error))
             return nil

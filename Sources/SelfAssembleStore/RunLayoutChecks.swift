@@ -1,290 +1,316 @@
 import Foundation
 import SelfAssemble
 
-/// The checks of each part of docs/hdf5-format.md, in the document's order. Each check
+/// The validator's side of the layout declaration (RunLayout+Declaration.swift): it walks the
+/// declared groups, datasets and attributes and compares each with the file. Each check
 /// records what it finds and carries on, so that one damaged part does not hide the others;
 /// checks that need a size (the populations) or a count (the snapshots) skip what they cannot
-/// know rather than guess.
+/// know rather than guess. What no single object can say (the populations against `levels`
+/// and the configuration) is checked before the walk.
 extension RunLayoutChecker {
-    static let statuses = [RunLayout.Status.running, RunLayout.Status.interrupted, RunLayout.Status.complete]
-
-    /// Root attributes that the layout documents, and optional ones other parts of
-    /// selfassemble may add (`connectome`: the circuit definition as YAML text).
-    static let rootAttributes: Set<String> = [
-        RunLayout.Root.format, RunLayout.Root.formatVersion, RunLayout.Root.softwareVersion, RunLayout.Root.seed,
-        RunLayout.Root.configuration, RunLayout.Root.data, RunLayout.Root.status, RunLayout.Root.created,
-        RunLayout.Root.finished, RunLayout.Root.levels, RunLayout.Root.connectome,
-    ]
-
-    /// Root groups; /resume (the checkpoints that let an interrupted run continue) is accepted
-    /// as it is: its records are for the writer, which checks them itself when it resumes.
-    static let rootGroups: Set<String> = [
-        RunLayout.populations, RunLayout.projections, RunLayout.biases, RunLayout.snapshots, RunLayout.metrics,
-        RunLayout.assembly, RunLayout.summary, RunLayout.comparison, RunLayout.Resume.group,
-    ]
-
-    /// The sizes the populations declare: n_0 ... n_L and m_1 ... m_L, nil where unknown.
-    struct Sizes {
-        var levels: Int
-        var upstream: [Int?]
-        var downstream: [Int?]
-
-        func n(_ l: Int) -> Int? { upstream.indices.contains(l) ? upstream[l] : nil }
-        func m(_ l: Int) -> Int? { downstream.indices.contains(l - 1) ? downstream[l - 1] : nil }
-    }
-
     func checkAll() {
-        let declaredLevels = checkRootAttributes()
-        guard formatVersion != nil || file.hasAttribute(RunLayout.Root.format) else {
+        guard file.hasAttribute(RunLayout.Root.format) else {
             // A foreign HDF5 file: listing every missing group would bury the one fact that matters.
+            error("/", "no '\(RunLayout.Root.format)' attribute: this HDF5 file is not a selfassemble run file")
             return
         }
-        let sizes = checkPopulations(declaredLevels: declaredLevels)
-        let steps = checkSnapshots()
-        if let sizes {
-            checkProjections(sizes)
-            checkBiases(sizes)
-            checkMetrics(levels: sizes.levels)
-            checkAssembly(levels: sizes.levels, steps: steps)
-        }
-        checkOutcome(at: "/" + RunLayout.summary, required: status == RunLayout.Status.complete, rule: nil)
-        if let comparison = group(file, RunLayout.comparison, at: "/" + RunLayout.comparison, required: false) {
-            if HDF5Introspection.objectKind(comparison, RunLayout.comparisonBP) == .missing {
-                error("/comparison", "has no group 'bp' (the backpropagation comparison)")
-            }
-            warnAboutExtraLinks(comparison, at: "/comparison", known: [RunLayout.comparisonBP, RunLayout.comparisonTunedBP])
-        }
-        checkOutcome(at: "/comparison/bp", required: false, rule: "bp")
-        checkOutcome(at: "/comparison/" + RunLayout.comparisonTunedBP, required: false, rule: "bp")
-        warnAboutExtraLinks(file, at: "/", known: Self.rootGroups)
+        status = quietly { try file.stringAttribute(RunLayout.Root.status, of: path) }
+        snapshotCount = countSnapshots()
+        walk(RunLayout.declaration(readShape()), file, at: "/")
     }
 
-    // MARK: - Root
+    // MARK: - Before the walk
 
-    /// Returns the `levels` attribute when it is readable.
-    private func checkRootAttributes() -> Int? {
-        let root = "/"
-        guard file.hasAttribute(RunLayout.Root.format) else {
-            error(root, "no '\(RunLayout.Root.format)' attribute: this HDF5 file is not a selfassemble run file")
-            return nil
-        }
-        if let format = string(file, RunLayout.Root.format, at: root), format != RunLayout.format {
-            error(root, "attribute 'format' is '\(format)', expected '\(RunLayout.format)': not a selfassemble run file")
-        }
-        if let version = integer(file, RunLayout.Root.formatVersion, at: root, type: .int32) {
-            formatVersion = Int(version)
-            if version > Int64(RunLayout.formatVersion) {
-                error(root, "format version \(version) is newer than this selfassemble knows (\(RunLayout.formatVersion)): validate it with a newer selfassemble")
-            } else if version < 1 {
-                error(root, "format version \(version) is not valid (versions start at 1)")
-            }
-        }
-        _ = string(file, RunLayout.Root.softwareVersion, at: root)
-        _ = unsigned(file, RunLayout.Root.seed, at: root, type: .uint64)
-        if let json = string(file, RunLayout.Root.configuration, at: root) {
-            let object = try? JSONSerialization.jsonObject(with: Data(json.utf8))
-            if !(object is [String: Any]) {
-                error(root, "attribute 'configuration' is not a JSON object")
-            }
-        }
-        _ = string(file, RunLayout.Root.data, at: root)
-        status = string(file, RunLayout.Root.status, at: root, oneOf: Self.statuses)
-        if let created = string(file, RunLayout.Root.created, at: root) { checkTime(created, "created") }
-        let finished = string(file, RunLayout.Root.finished, at: root, required: status == RunLayout.Status.complete)
-        if let finished { checkTime(finished, "finished") }
-        var levels: Int? = nil
-        if let value = integer(file, RunLayout.Root.levels, at: root, type: .int32) {
-            if value >= 1 && value <= 10_000 { levels = Int(value) } else { error(root, "attribute 'levels' is \(value), expected a number of levels >= 1") }
-        }
-        warnAboutExtraAttributes(file, at: root, known: Self.rootAttributes)
-        return levels
+    /// The length of /snapshots/step, which every per-snapshot check is measured against.
+    private func countSnapshots() -> Int? {
+        let name = RunLayout.snapshots + "/" + RunLayout.Snapshots.step
+        guard HDF5Introspection.objectKind(file, name) == .dataset,
+              let step = quietly({ try HDF5.openDataset(self.file, name, in: self.path) }),
+              HDF5Introspection.datasetType(step) == .int64,
+              let shape = quietly({ try HDF5.shape(of: step, name) }), shape.count == 1 else { return nil }
+        return shape[0]
     }
 
-    private func checkTime(_ text: String, _ name: String) {
-        let formatter = ISO8601DateFormatter()
-        if formatter.date(from: text) == nil {
-            error("/", "attribute '\(name)' is '\(text)', expected an ISO 8601 UTC time such as 2025-01-31T12:00:00Z")
+    /// The levels and sizes the populations declare, with the checks that compare them with the
+    /// root attribute `levels` and the configuration's `sizes`. Levels 0: unknown.
+    private func readShape() -> RunShape {
+        let declaredLevels = quietly { try file.integerAttribute(RunLayout.Root.levels, of: path) }
+            .flatMap { (1...10_000).contains($0) ? Int($0) : nil }
+        let location = "/" + RunLayout.populations
+        guard HDF5Introspection.objectKind(file, RunLayout.populations) == .group,
+              let group = quietly({ try HDF5.openGroup(self.file, RunLayout.populations, in: self.path) }) else {
+            return RunShape(levels: declaredLevels ?? 0, upstream: [], downstream: [])
         }
+        let names = (try? HDF5.linkNames(group, location)) ?? []
+        let upstreamCount = names.filter { $0.hasPrefix("U_") }.count
+        if let declaredLevels, upstreamCount != declaredLevels + 1 {
+            error(location, "has \(upstreamCount) upstream groups U_*, the root attribute 'levels' = \(declaredLevels) needs \(declaredLevels + 1) (U_0 ... U_\(declaredLevels))")
+        }
+        // The groups present decide the levels checked: when they disagree with the attribute,
+        // checking the groups that exist finds more than reporting every missing one.
+        let levels = upstreamCount >= 2 ? upstreamCount - 1 : (declaredLevels ?? 0)
+        guard levels >= 1 else {
+            error(location, "lists no levels (expected groups U_0, U_1, ... and D_1, ...)")
+            return RunShape(levels: 0, upstream: [], downstream: [])
+        }
+        func size(_ name: String) -> Int? {
+            guard HDF5Introspection.objectKind(group, name) == .group,
+                  let population = quietly({ try HDF5.openGroup(group, name, in: self.path) }),
+                  HDF5Introspection.attributeType(population, "size")?.type == .int32,
+                  let size = quietly({ try population.integerAttribute("size", of: name) }), size >= 1 else { return nil }
+            return Int(size)
+        }
+        let shape = RunShape(levels: levels, upstream: (0...levels).map { size("U_\($0)") },
+                             downstream: (1...levels).map { size("D_\($0)") })
+        if let configured = configuredSizes(), shape.upstream.allSatisfy({ $0 != nil }) {
+            let stored = shape.upstream.compactMap { $0 }
+            if configured != stored {
+                error(location, "upstream sizes \(stored) differ from the configuration's sizes \(configured)")
+            }
+        }
+        return shape
     }
 
     /// The configuration's `sizes`, when it has them: they must match the populations.
     private func configuredSizes() -> [Int]? {
-        guard let json = try? file.stringAttribute(RunLayout.Root.configuration, of: "/"),
+        guard let json = quietly({ try self.file.stringAttribute(RunLayout.Root.configuration, of: "/") }),
               let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
               let sizes = object["sizes"] as? [Any] else { return nil }
         let integers = sizes.compactMap { ($0 as? NSNumber)?.intValue }
         return integers.count == sizes.count ? integers : nil
     }
 
-    // MARK: - Populations
-
-    private func checkPopulations(declaredLevels: Int?) -> Sizes? {
-        let location = "/populations"
-        guard let group = group(file, RunLayout.populations, at: location) else { return nil }
-        let names = (try? HDF5.linkNames(group, location)) ?? []
-        let upstreamCount = names.filter { $0.hasPrefix("U_") }.count
-        if let declaredLevels, upstreamCount != declaredLevels + 1 {
-            error(location, "has \(upstreamCount) upstream groups U_*, the root attribute 'levels' = \(declaredLevels) needs \(declaredLevels + 1) (U_0 ... U_\(declaredLevels))")
-        }
-        // The groups present decide the levels checked below: when they disagree with the
-        // attribute, checking the groups that exist finds more than reporting every missing one.
-        let levels = upstreamCount >= 2 ? upstreamCount - 1 : (declaredLevels ?? 0)
-        guard levels >= 1 else {
-            error(location, "lists no levels (expected groups U_0, U_1, ... and D_1, ...)")
+    /// The value, or nil (with HDF5's error stack cleared) when reading throws.
+    private func quietly<T>(_ read: () throws -> T) -> T? {
+        do {
+            return try read()
+        } catch {
+            _ = HDF5Diagnostics.takeLatest()
             return nil
         }
-        func population(_ stream: SelfAssemble.Stream, _ level: Int) -> Int? {
-            let name = (stream == .upstream ? "U_" : "D_") + String(level)
-            let at = location + "/" + name
-            guard let population = self.group(group, name, at: at) else { return nil }
-            string(population, "stream", at: at, oneOf: [stream.rawValue])
-            integer(population, "level", at: at, type: .int32, equal: level)
-            string(population, "compartments", at: at, oneOf: [Compartment.allCases.map(\.rawValue).joined(separator: ",")])
-            warnAboutExtraAttributes(population, at: at, known: ["stream", "level", "size", "compartments"])
-            guard let size = integer(population, "size", at: at, type: .int32) else { return nil }
-            guard size >= 1 else {
-                error(at, "attribute 'size' is \(size), expected a number of cells >= 1")
-                return nil
-            }
-            return Int(size)
-        }
-        let sizes = Sizes(levels: levels,
-                          upstream: (0...levels).map { population(.upstream, $0) },
-                          downstream: (1...levels).map { population(.downstream, $0) })
-        let known = Set((0...levels).map { "U_\($0)" } + (1...levels).map { "D_\($0)" })
-        warnAboutExtraLinks(group, at: location, known: known, what: "population")
-        if let configured = configuredSizes(), sizes.upstream.allSatisfy({ $0 != nil }) {
-            let stored = sizes.upstream.compactMap { $0 }
-            if configured != stored {
-                error(location, "upstream sizes \(stored) differ from the configuration's sizes \(configured)")
-            }
-        }
-        return sizes
     }
 
-    // MARK: - Snapshots
+    // MARK: - The walk
 
-    /// Checks /snapshots and returns the stored steps (nil when unreadable).
-    private func checkSnapshots() -> [Int64]? {
-        let location = "/snapshots"
-        guard let group = group(file, RunLayout.snapshots, at: location) else { return nil }
-        var steps: [Int64]? = nil
-        let stepAt = location + "/step"
-        if let dataset = dataset(group, RunLayout.Snapshots.step, at: stepAt, type: .int64),
-           let values = values(dataset, at: stepAt, as: Int64.self) {
-            checkGrowingStorage(dataset, at: stepAt, trailing: [], chunk: [ExtendibleDataset<Int64>.scalarChunk], filtersAllowed: false)
-            snapshotCount = values.count
-            steps = values
-            if let first = values.first, first < 0 { error(stepAt, "the first step is \(first), expected 0 or more") }
-            for i in values.indices.dropFirst() where values[i] <= values[i - 1] {
-                error(stepAt, "steps are not strictly increasing: snapshot \(i) has step \(values[i]) after \(values[i - 1])")
-                break
-            }
-        }
-        let phaseAt = location + "/phase"
-        if let dataset = dataset(group, RunLayout.Snapshots.phase, at: phaseAt, type: .uint8),
-           let values = series(dataset, at: phaseAt, as: UInt8.self) {
-            string(dataset, "labels", at: phaseAt, oneOf: [RunLayout.Snapshots.phaseLabels, RunLayout.Snapshots.phaseLabelsVersion1])
-            let phases = values.map { Phase(code: $0) }
-            if let bad = values.first(where: { Phase(code: $0) == nil }) {
-                error(phaseAt, "holds the phase code \(bad); the codes are \(RunLayout.Snapshots.phaseLabels)")
-            } else if let i = phases.indices.dropFirst().first(where: { phases[$0]!.order < phases[$0 - 1]!.order }) {
-                error(phaseAt, "snapshot \(i) is in \(phases[i]!.words) after a snapshot in \(phases[i - 1]!.words): the reciprocal stage, the descending stage and learning come in that order")
-            }
-        }
-        let epochAt = location + "/epoch"
-        if let dataset = dataset(group, RunLayout.Snapshots.epoch, at: epochAt, type: .int32),
-           let values = series(dataset, at: epochAt, as: Int32.self) {
-            if let bad = values.first(where: { $0 < 0 }) {
-                error(epochAt, "holds the epoch count \(bad), expected 0 or more")
-            } else if let i = values.indices.dropFirst().first(where: { values[$0] < values[$0 - 1] }) {
-                error(epochAt, "epochs decrease at snapshot \(i)")
-            }
-        }
-        warnAboutExtraLinks(group, at: location, known: [RunLayout.Snapshots.step, RunLayout.Snapshots.phase, RunLayout.Snapshots.epoch])
-        return steps
-    }
-
-    /// A per-snapshot scalar series: checks storage and length (S, or S + 1 after an
-    /// interrupted snapshot) and returns the values of the completed snapshots.
-    func series<T: HDF5Element>(_ dataset: HDF5Handle, at location: String, as _: T.Type) -> [T]? {
-        checkGrowingStorage(dataset, at: location, trailing: [], chunk: [ExtendibleDataset<Int64>.scalarChunk], filtersAllowed: false)
-        guard let values = values(dataset, at: location, as: T.self) else { return nil }
-        guard checkLength(values.count, at: location) else { return nil }
-        return Array(values.prefix(snapshotCount ?? values.count))
-    }
-
-    /// Per-snapshot datasets hold one entry per completed snapshot, or one more when the
-    /// writer was interrupted in the middle of a snapshot (the step is written last).
-    func checkLength(_ count: Int, at location: String) -> Bool {
-        guard let snapshots = snapshotCount else { return true }
-        if count == snapshots || count == snapshots + 1 { return true }
-        error(location, "has \(count) entries for \(snapshots) snapshots (the length of /snapshots/step; one more is allowed after an interrupted snapshot)")
-        return false
-    }
-
-    // MARK: - Weights
-
-    private func checkProjections(_ sizes: Sizes) {
-        let location = "/projections"
-        guard let group = group(file, RunLayout.projections, at: location) else { return }
-        var expectedOrder = [String]()
-        for l in 1...sizes.levels {
-            for kind in ProjectionKind.allCases where l >= kind.firstLevel {
-                let name = kind.name(level: l)
-                expectedOrder.append(name)
-                let (source, target, compartment) = Self.endpoints(kind, level: l)
-                let rows = size(of: target, sizes), cols = size(of: source, sizes)
-                let at = location + "/" + name
-                guard let dataset = dataset(group, name, at: at, type: .float32) else { continue }
-                string(dataset, "source", at: at, oneOf: [source])
-                string(dataset, "target", at: at, oneOf: [target])
-                string(dataset, "compartment", at: at, oneOf: [compartment.rawValue])
-                string(dataset, "kind", at: at, oneOf: [kind.rawValue])
-                integer(dataset, "level", at: at, type: .int32, equal: l)
-                string(dataset, "axes", at: at, oneOf: ["snapshot,target,source"])
-                warnAboutExtraAttributes(dataset, at: at, known: ["source", "target", "compartment", "kind", "level", "axes"])
-                if let rows, let cols { checkMatrices(dataset, at: at, trailing: [rows, cols]) }
-            }
-        }
-        warnAboutExtraLinks(group, at: location, known: Set(expectedOrder), what: "projection")
-        if let names = try? HDF5.linkNames(group, location) {
-            let present = names.filter { expectedOrder.contains($0) }
-            if present != expectedOrder.filter({ names.contains($0) }) {
-                warning(location, "projections are not in the model's creation order (W_1, V_1, Vbar_1, W_2, ...)")
-            }
+    private func isRequired(_ presence: LayoutPresence) -> Bool {
+        switch presence {
+        case .always: return true
+        case .whenComplete: return status == RunLayout.Status.complete
+        case .optional: return false
         }
     }
 
-    private func checkBiases(_ sizes: Sizes) {
-        let location = "/biases"
-        guard let group = group(file, RunLayout.biases, at: location) else { return }
-        let names = (1...sizes.levels).map(RunLayout.biasName(level:))
-        for (l, name) in zip(1..., names) {
-            let at = location + "/" + name
-            guard let dataset = dataset(group, name, at: at, type: .float32) else { continue }
-            string(dataset, "target", at: at, oneOf: ["U_\(l)"])
-            integer(dataset, "level", at: at, type: .int32, equal: l)
-            string(dataset, "axes", at: at, oneOf: ["snapshot,target"])
-            warnAboutExtraAttributes(dataset, at: at, known: ["target", "level", "axes"])
-            if let n = sizes.n(l) { checkMatrices(dataset, at: at, trailing: [n]) }
+    private func walk(_ declared: LayoutGroup, _ group: HDF5Handle, at location: String) {
+        checkAttributes(declared.attributes, of: group, at: location)
+        for dataset in declared.datasets {
+            check(dataset, in: group, at: LayoutPath.join(location, dataset.name))
         }
-        warnAboutExtraLinks(group, at: location, known: Set(names), what: "bias")
+        for child in declared.groups {
+            let at = LayoutPath.join(location, child.name)
+            if HDF5Introspection.objectKind(group, child.name) == .missing {
+                if child.presence == .whenComplete && isRequired(child.presence) {
+                    error(at, "missing group: the status is 'complete', so \(child.holds) must be stored")
+                } else if isRequired(child.presence) {
+                    error(at, "missing group")
+                }
+                continue
+            }
+            guard let handle = self.group(group, child.name, at: at) else { continue }
+            if !child.acceptedAsIs { walk(child, handle, at: at) }
+        }
+        let names = declared.datasets.map(\.name) + declared.groups.map(\.name)
+        warnAboutExtraLinks(group, at: location, known: Set(names))
+        warnAboutOrder(group, at: location, declared: names)
     }
 
-    /// A series of weight matrices (or bias vectors): shape, storage, and every completed
-    /// snapshot read back (which finds damaged or truncated chunks).
-    private func checkMatrices(_ dataset: HDF5Handle, at location: String, trailing: [Int]) {
-        guard let shape = shape(dataset, at: location) else { return }
-        let expected = "[S, " + trailing.map(String.init).joined(separator: ", ") + "]"
-        guard shape.count == trailing.count + 1, Array(shape.dropFirst()) == trailing else {
-            error(location, "has shape \(shape), expected \(expected) as the populations' sizes say")
+    /// Groups keep their entries in the documented order (the model's: W_1, V_1, Vbar_1, W_2, ...).
+    private func warnAboutOrder(_ group: HDF5Handle, at location: String, declared: [String]) {
+        guard let names = try? HDF5.linkNames(group, location) else { return }
+        let present = names.filter { declared.contains($0) }
+        let expected = declared.filter { names.contains($0) }
+        if present != expected {
+            warning(location, "entries are not in the documented order (\(expected.prefix(4).joined(separator: ", "))\(expected.count > 4 ? ", ..." : ""))")
+        }
+    }
+
+    // MARK: - Attributes
+
+    private func checkAttributes(_ declared: [LayoutAttribute], of object: HDF5Handle, at location: String) {
+        for attribute in declared { check(attribute, of: object, at: location) }
+        warnAboutExtraAttributes(object, at: location, known: Set(declared.map(\.name)))
+    }
+
+    private func check(_ attribute: LayoutAttribute, of object: HDF5Handle, at location: String) {
+        let name = attribute.name, required = isRequired(attribute.presence)
+        let found: AttributeValue?
+        switch attribute.type {
+        case .string: found = string(object, name, at: location, required: required).map(AttributeValue.string)
+        case .int32: found = integer(object, name, at: location, type: .int32, required: required).map { .int32(Int32(clamping: $0)) }
+        case .int64: found = integer(object, name, at: location, type: .int64, required: required).map(AttributeValue.int64)
+        case .uint64: found = unsigned(object, name, at: location, type: .uint64, required: required).map(AttributeValue.uint64)
+        case .float64: found = double(object, name, at: location, required: required).map(AttributeValue.float64)
+        default:
+            error(location, "attribute '\(name)': the layout declares the type \(attribute.type), which the validator cannot read")
             return
         }
-        checkGrowingStorage(dataset, at: location, trailing: trailing, chunk: [1] + trailing, filtersAllowed: true)
-        guard checkLength(shape[0], at: location) else { return }
+        guard let found else { return }
+        switch (attribute.check, found) {
+        case (.none, _):
+            break
+        case (.equals(let expected), _):
+            if found != expected { error(location, "attribute '\(name)' is \(found.quoted), expected \(expected.quoted)") }
+        case (.oneOf(let allowed), .string(let value)):
+            if !allowed.contains(value) {
+                error(location, "attribute '\(name)' is '\(value)', expected \(allowed.map { "'\($0)'" }.joined(separator: " or "))")
+            }
+        case (.iso8601, .string(let value)):
+            if ISO8601DateFormatter().date(from: value) == nil {
+                error(location, "attribute '\(name)' is '\(value)', expected an ISO 8601 UTC time such as 2025-01-31T12:00:00Z")
+            }
+        case (.jsonObject, .string(let value)):
+            if !((try? JSONSerialization.jsonObject(with: Data(value.utf8))) is [String: Any]) {
+                error(location, "attribute '\(name)' is not a JSON object")
+            }
+        case (.phaseLabels, .string(let value)):
+            if Self.phaseCodes(labels: value) == nil {
+                error(location, "attribute '\(name)' is '\(value)', expected '\(RunLayout.Snapshots.phaseLabels)' (or the first of these phases)")
+            }
+        case (.integer(let range, let expected), _):
+            if let value = found.integer, !range.contains(value) {
+                error(location, "attribute '\(name)' is \(value), expected \(expected)")
+            }
+        case (.formatVersion, _):
+            guard let version = found.integer else { return }
+            formatVersion = Int(version)
+            if version > Int64(RunLayout.formatVersion) {
+                error(location, "format version \(version) is newer than this selfassemble knows (\(RunLayout.formatVersion)): validate it with a newer selfassemble")
+            } else if version < 1 {
+                error(location, "format version \(version) is not valid (versions start at 1)")
+            }
+        default:
+            error(location, "attribute '\(name)': the layout declares a check the validator cannot apply to \(found.type)")
+        }
+    }
+
+    /// The codes of a `labels` attribute of /snapshots/phase (`0=development,1=learning`), when
+    /// every label agrees with ``RunLayout/phases`` (files written before a phase was added
+    /// name only the phases they knew).
+    static func phaseCodes(labels: String) -> [UInt8]? {
+        var codes = [UInt8]()
+        for pair in labels.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let code = UInt8(parts[0]),
+                  RunLayout.phases.contains(where: { $0.code == code && $0.name == parts[1] })
+                    || RunLayout.legacyPhaseNames[code] == parts[1] else { return nil }
+            codes.append(code)
+        }
+        return codes.isEmpty ? nil : codes
+    }
+
+    // MARK: - Datasets
+
+    private func check(_ declared: LayoutDataset, in group: HDF5Handle, at location: String) {
+        if HDF5Introspection.objectKind(group, declared.name) == .missing {
+            if isRequired(declared.presence) { error(location, "missing dataset (\(declared.type))") }
+            return
+        }
+        guard let dataset = dataset(group, declared.name, at: location, type: declared.type) else { return }
+        checkAttributes(declared.attributes, of: dataset, at: location)
+        switch declared.shape {
+        case .perSnapshot(let trailing):
+            // Sizes the populations do not give cannot be checked.
+            let known = trailing.compactMap { $0 }
+            guard known.count == trailing.count, let shape = shape(dataset, at: location) else { return }
+            guard shape.count == known.count + 1, Array(shape.dropFirst()) == known else {
+                let expected = (["S"] + known.map(String.init)).joined(separator: ", ")
+                error(location, "has shape \(shape), expected [\(expected)]\(known.isEmpty ? "" : " as the populations' sizes say")")
+                return
+            }
+            switch declared.storage {
+            case .oneSnapshotPerChunk(let compressible):
+                checkGrowingStorage(dataset, at: location, trailing: known, chunk: [1] + known, filtersAllowed: compressible)
+            case .entriesPerChunk(let entries):
+                checkGrowingStorage(dataset, at: location, trailing: known, chunk: [entries] + known, filtersAllowed: false)
+            case .contiguous:
+                error(location, "the layout declares a per-snapshot dataset without chunks")
+            }
+            guard checkLength(shape[0], at: location) else { return }
+            checkValues(declared, dataset, at: location, entries: min(shape[0], snapshotCount ?? shape[0]))
+        case .fixed(let dimensions):
+            guard let shape = shape(dataset, at: location) else { return }
+            let matches = shape.count == dimensions.count && zip(shape, dimensions).allSatisfy { $1 == nil || $0 == $1 }
+            guard matches else {
+                error(location, "has shape \(shape), expected [\(dimensions.map { $0.map(String.init) ?? "any" }.joined(separator: ", "))]")
+                return
+            }
+            checkValues(declared, dataset, at: location, entries: shape.first ?? 0)
+        }
+    }
+
+    /// Reads the first `entries` entries (every completed snapshot of a per-snapshot dataset)
+    /// and applies the declared check. Every value is read, so damaged data is found.
+    private func checkValues(_ declared: LayoutDataset, _ dataset: HDF5Handle, at location: String, entries: Int) {
+        if case .weights = declared.check {
+            checkWeights(dataset, at: location, entries: entries)
+            return
+        }
+        if case .float(_) = declared.type.kind {
+            guard let values = values(dataset, at: location, first: entries, as: Double.self) else { return }
+            if case .range(let range, let what) = declared.check,
+               let bad = values.first(where: { $0.isFinite && !(range.lowerBound - 1e-6...range.upperBound + 1e-6).contains($0) }) {
+                error(location, "holds \(bad), outside \(what)")
+            }
+            return
+        }
+        guard let values = values(dataset, at: location, first: entries, as: Int64.self) else { return }
+        switch declared.check {
+        case .snapshotSteps:
+            steps = values
+            if let first = values.first, first < 0 { error(location, "the first step is \(first), expected 0 or more") }
+            if let i = values.indices.dropFirst().first(where: { values[$0] <= values[$0 - 1] }) {
+                error(location, "steps are not strictly increasing: snapshot \(i) has step \(values[i]) after \(values[i - 1])")
+            }
+        case .phases:
+            checkPhases(values, dataset, at: location)
+        case .nonDecreasingCount:
+            if let bad = values.first(where: { $0 < 0 }) {
+                error(location, "holds the count \(bad), expected 0 or more")
+            } else if let i = values.indices.dropFirst().first(where: { values[$0] < values[$0 - 1] }) {
+                error(location, "decreases at snapshot \(i)")
+            }
+        case .onsetSteps:
+            for (l, onset) in zip(1..., values) where onset != RunLayout.Assembly.notAssembled {
+                if let steps, !steps.contains(onset) {
+                    error(location, "level \(l) assembled at step \(onset), which is not a stored snapshot step (-1 means not assembled)")
+                } else if onset < 0 {
+                    error(location, "level \(l) has onset \(onset); expected -1 (not assembled) or a snapshot step")
+                }
+            }
+        case .none, .range, .weights:
+            break
+        }
+    }
+
+    /// Phase codes among those the file's labels name, in the order the phases come.
+    private func checkPhases(_ codes: [Int64], _ dataset: HDF5Handle, at location: String) {
+        let labels = (try? dataset.stringAttribute("labels", of: location)) ?? RunLayout.Snapshots.phaseLabels
+        let known = Self.phaseCodes(labels: labels) ?? RunLayout.phases.map(\.code)
+        if let bad = codes.first(where: { $0 < 0 || $0 > 255 || !known.contains(UInt8($0)) }) {
+            error(location, "holds the phase code \(bad); the codes are \(labels)")
+            return
+        }
+        let order = RunLayout.phases.map { Int64($0.code) }
+        let rank = codes.map { code in order.firstIndex(of: code) ?? 0 }
+        if let i = rank.indices.dropFirst().first(where: { rank[$0] < rank[$0 - 1] }) {
+            let name = { (code: Int64) in RunLayout.phases.first { Int64($0.code) == code }?.name ?? String(code) }
+            error(location, "snapshot \(i) is in \(name(codes[i])) after a snapshot in \(name(codes[i - 1])): the phases come in the order \(RunLayout.phases.map(\.name).joined(separator: ", "))")
+        }
+    }
+
+    /// A series of weight matrices (or bias vectors): every completed snapshot read back.
+    private func checkWeights(_ dataset: HDF5Handle, at location: String, entries: Int) {
         var nonFinite = 0
-        for snapshot in 0..<(snapshotCount ?? shape[0]) {
+        for snapshot in 0..<entries {
             do {
                 let (values, _) = try DatasetIO.readEntry(dataset, index: snapshot, as: Float.self, location)
                 nonFinite += values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
@@ -298,109 +324,24 @@ extension RunLayoutChecker {
         }
     }
 
-    static func endpoints(_ kind: ProjectionKind, level l: Int) -> (source: String, target: String, compartment: Compartment) {
-        switch kind {
-        case .W: return ("U_\(l - 1)", "U_\(l)", .basal)
-        case .V: return ("U_\(l)", "D_\(l)", .basal)
-        case .Vbar: return ("D_\(l)", "U_\(l)", .apical)
-        case .Wbar: return ("D_\(l)", "U_\(l - 1)", .apical)
-        }
+    /// Per-snapshot datasets hold one entry per completed snapshot, or one more when the
+    /// writer was interrupted in the middle of a snapshot (the step is written last).
+    func checkLength(_ count: Int, at location: String) -> Bool {
+        guard let snapshots = snapshotCount else { return true }
+        if count == snapshots || count == snapshots + 1 { return true }
+        error(location, "has \(count) entries for \(snapshots) snapshots (the length of /snapshots/step; one more is allowed after an interrupted snapshot)")
+        return false
     }
+}
 
-    private func size(of population: String, _ sizes: Sizes) -> Int? {
-        guard let level = Int(population.dropFirst(2)) else { return nil }
-        return population.hasPrefix("U_") ? sizes.n(level) : sizes.m(level)
-    }
-
-    // MARK: - Metrics
-
-    private func checkMetrics(levels: Int) {
-        let location = "/metrics"
-        guard let group = group(file, RunLayout.metrics, at: location) else { return }
-        let names = RunLayout.metricNames(levels: levels)
-        for name in names {
-            let at = location + "/" + name
-            guard let dataset = dataset(group, name, at: at, type: .float64) else { continue }
-            _ = string(dataset, "description", at: at)
-            let level = name.split(separator: "_").last.flatMap { Int($0) }
-            if let level { integer(dataset, "level", at: at, type: .int32, equal: level) }
-            warnAboutExtraAttributes(dataset, at: at, known: level == nil ? ["description"] : ["description", "level"])
-            guard let values = series(dataset, at: at, as: Double.self) else { continue }
-            if let range = Self.range(ofMetric: name),
-               let bad = values.first(where: { $0.isFinite && !(range.lowerBound - 1e-6...range.upperBound + 1e-6).contains($0) }) {
-                error(at, "holds \(bad), outside the metric's range [\(range.lowerBound), \(range.upperBound)]")
-            }
+extension AttributeValue {
+    /// The value of an integer attribute.
+    var integer: Int64? {
+        switch self {
+        case .int32(let v): return Int64(v)
+        case .int64(let v): return v
+        case .uint64(let v): return Int64(exactly: v)
+        case .string, .float64: return nil
         }
-        warnAboutExtraLinks(group, at: location, known: Set(names), what: "metric")
-    }
-
-    /// The documented range of a bounded metric (cosines and fractions).
-    static func range(ofMetric name: String) -> ClosedRange<Double>? {
-        if name.hasSuffix("_accuracy") { return 0...1 }
-        for prefix in ["reciprocity_", "descending_", "alignment_H_", "alignment_bp_"] where name.hasPrefix(prefix) {
-            return -1...1
-        }
-        return nil
-    }
-
-    // MARK: - Assembly and outcome
-
-    private func checkAssembly(levels: Int, steps: [Int64]?) {
-        let location = "/assembly"
-        guard let group = group(file, RunLayout.assembly, at: location) else { return }
-        let at = location + "/" + RunLayout.Assembly.onsetStep
-        warnAboutExtraLinks(group, at: location, known: [RunLayout.Assembly.onsetStep])
-        guard let dataset = dataset(group, RunLayout.Assembly.onsetStep, at: at, type: .int64) else { return }
-        for name in ["reciprocity", "descending", "alignment_H"] { _ = double(dataset, name, at: at) }
-        if let k = integer(dataset, "consecutive", at: at, type: .int32), k < 1 {
-            error(at, "attribute 'consecutive' is \(k), expected K >= 1")
-        }
-        _ = string(dataset, "description", at: at)
-        warnAboutExtraAttributes(dataset, at: at, known: ["reciprocity", "descending", "alignment_H", "consecutive", "description"])
-        guard let onsets = values(dataset, at: at, as: Int64.self) else { return }
-        guard onsets.count == levels else {
-            error(at, "has \(onsets.count) values, expected one per level (\(levels))")
-            return
-        }
-        for (l, onset) in zip(1..., onsets) where onset != RunLayout.Assembly.notAssembled {
-            if let steps, !steps.contains(onset) {
-                error(at, "level \(l) assembled at step \(onset), which is not a stored snapshot step (-1 means not assembled)")
-            } else if onset < 0 {
-                error(at, "level \(l) has onset \(onset); expected -1 (not assembled) or a snapshot step")
-            }
-        }
-    }
-
-    private func checkOutcome(at location: String, required: Bool, rule expectedRule: String?) {
-        let parts = location.split(separator: "/").map(String.init)
-        var parent: HDF5Handle? = file
-        for part in parts.dropLast() {
-            parent = parent.flatMap { HDF5Introspection.objectKind($0, part) == .group ? try? HDF5.openGroup($0, part, in: path) : nil }
-        }
-        guard let parent, let name = parts.last else { return }
-        if HDF5Introspection.objectKind(parent, name) == .missing {
-            if required { error(location, "missing group: the status is 'complete', so the run's outcome must be stored") }
-            return
-        }
-        guard let group = group(parent, name, at: location) else { return }
-        _ = double(group, RunLayout.Summary.finalTestAccuracy, at: location)
-        _ = double(group, RunLayout.Summary.finalTrainAccuracy, at: location)
-        if let steps = integer(group, RunLayout.Summary.steps, at: location, type: .int64), steps < 0 {
-            error(location, "attribute 'steps' is \(steps), expected 0 or more")
-        }
-        string(group, RunLayout.Summary.rule, at: location, oneOf: expectedRule.map { [$0] } ?? ["circuit", "bp"])
-        if let diverged = integer(group, RunLayout.Summary.divergedAtStep, at: location, type: .int64), diverged < -1 {
-            error(location, "attribute 'diverged_at_step' is \(diverged), expected -1 (no divergence) or a step")
-        }
-        let known: Set<String> = [RunLayout.Summary.finalTestAccuracy, RunLayout.Summary.finalTrainAccuracy,
-                                  RunLayout.Summary.steps, RunLayout.Summary.rule, RunLayout.Summary.divergedAtStep]
-        warnAboutExtraAttributes(group, at: location, known: known)
-        let at = location + "/" + RunLayout.Summary.testAccuracyByEpoch
-        if let dataset = dataset(group, RunLayout.Summary.testAccuracyByEpoch, at: at, type: .float64),
-           let values = values(dataset, at: at, as: Double.self),
-           let bad = values.first(where: { $0.isFinite && !(0...1).contains($0) }) {
-            error(at, "holds \(bad), outside [0, 1]")
-        }
-        warnAboutExtraLinks(group, at: location, known: [RunLayout.Summary.testAccuracyByEpoch])
     }
 }

@@ -19,7 +19,7 @@ extension RunReader {
             throw StoreError("\(path) has no checkpoints (/resume/checkpoint): it cannot be continued")
         }
         let group = try HDF5.openGroup(file, RunLayout.Resume.group, in: path)
-        let series = try StringSeries(opening: RunLayout.Resume.checkpoint, in: group, parentPath: "/resume", file: path)
+        let series = try StringSeries(opening: "/\(RunLayout.Resume.group)/\(RunLayout.Resume.checkpoint)", in: group, file: path)
         let json = try series.read(at: snapshot, file: path)
         do {
             return try SimulationCheckpoint(json: json)

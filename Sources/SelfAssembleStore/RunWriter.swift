@@ -20,13 +20,8 @@ public final class RunWriter {
     public private(set) var isComplete = false
 
     var file: HDF5Handle?
-    var projections: [(projection: Projection, dataset: ExtendibleDataset<Float>)] = []
-    var biases: [ExtendibleDataset<Float>] = []
-    var metrics: [ExtendibleDataset<Double>] = []
-    var steps: ExtendibleDataset<Int64>?
-    var phases: ExtendibleDataset<UInt8>?
-    var epochs: ExtendibleDataset<Int32>?
-    var checkpoints: StringSeries?
+    /// The per-snapshot datasets in the order a snapshot is written (the snapshot counter last).
+    var series: [(declared: LayoutDataset, dataset: SnapshotSeries)] = []
 
     var levels: Int { metadata.architecture.levels }
 
@@ -83,37 +78,14 @@ public final class RunWriter {
         let file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDWR(), fapl.id), .file,
                                   "cannot open \(path) to continue the run: check that it exists and is writable")
         self.file = file
-        let a = metadata.architecture
-        let projectionGroup = try HDF5.openGroup(file, RunLayout.projections, in: path)
-        projections = try a.projections.map { projection in
-            (projection, try ExtendibleDataset<Float>(opening: projection.name, in: projectionGroup, parentPath: "/projections", file: path))
-        }
-        let biasGroup = try HDF5.openGroup(file, RunLayout.biases, in: path)
-        biases = try (1...a.levels).map {
-            try ExtendibleDataset<Float>(opening: RunLayout.biasName(level: $0), in: biasGroup, parentPath: "/biases", file: path)
-        }
-        let metricGroup = try HDF5.openGroup(file, RunLayout.metrics, in: path)
-        metrics = try RunLayout.metricNames(levels: a.levels).map {
-            try ExtendibleDataset<Double>(opening: $0, in: metricGroup, parentPath: "/metrics", file: path)
-        }
-        let snapshotGroup = try HDF5.openGroup(file, RunLayout.snapshots, in: path)
-        let step = try ExtendibleDataset<Int64>(opening: RunLayout.Snapshots.step, in: snapshotGroup, parentPath: "/snapshots", file: path)
-        phases = try ExtendibleDataset<UInt8>(opening: RunLayout.Snapshots.phase, in: snapshotGroup, parentPath: "/snapshots", file: path)
-        epochs = try ExtendibleDataset<Int32>(opening: RunLayout.Snapshots.epoch, in: snapshotGroup, parentPath: "/snapshots", file: path)
-        steps = step
-        let resume = try HDF5.openGroup(file, RunLayout.Resume.group, in: path)
-        let checkpointSeries = try StringSeries(opening: RunLayout.Resume.checkpoint, in: resume, parentPath: "/resume", file: path)
-        checkpoints = checkpointSeries
         compressionLevel = 0
-
+        try openSeries()
         // /snapshots/step is written last in every snapshot: its length counts the complete ones.
-        let completed = try step.count(file: path)
-        for (_, dataset) in projections { try dataset.truncate(to: completed, file: path) }
-        for dataset in biases { try dataset.truncate(to: completed, file: path) }
-        for dataset in metrics { try dataset.truncate(to: completed, file: path) }
-        try phases?.truncate(to: completed, file: path)
-        try epochs?.truncate(to: completed, file: path)
-        try checkpointSeries.truncate(to: completed, file: path)
+        guard let counter = series.last(where: { $0.declared.countsSnapshots }) else {
+            throw StoreError("cannot continue \(path): the layout has no snapshot counter")
+        }
+        let completed = try counter.dataset.count(file: path)
+        for (_, dataset) in series { try dataset.truncate(to: completed, file: path) }
         snapshotCount = completed
         try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
         try flush()
@@ -131,8 +103,9 @@ public final class RunWriter {
         try flush()
     }
 
-    /// Appends one snapshot (weights, biases, metrics, step, phase, epoch) and flushes the
-    /// file, so that a reader sees every completed snapshot. The step is written last: a
+    /// Appends one snapshot (an entry of every per-snapshot dataset the layout declares:
+    /// weights, biases, phase, epoch, metrics, checkpoint, step) and flushes the file, so that
+    /// a reader sees every completed snapshot. The step is written last: a
     /// reader counts snapshots by /snapshots/step, so a snapshot interrupted half-way is
     /// not counted. If this throws, the same snapshot can be appended again.
     public func append(_ snapshot: Snapshot) throws {
@@ -144,30 +117,12 @@ public final class RunWriter {
         guard Set(snapshot.motif.map(\.level)) == Set(1...levels) && snapshot.motif.count == levels else {
             throw StoreError("cannot append to \(path): the snapshot has motif metrics for levels \(snapshot.motif.map(\.level)), expected 1...\(levels)")
         }
-        let index = snapshotCount
-        for (projection, dataset) in projections {
-            guard let weights = circuit.weights(projection.kind, level: projection.level),
-                  weights.rows == projection.rows, weights.cols == projection.cols else {
-                throw StoreError("cannot append to \(path): the snapshot has no \(projection.rows)x\(projection.cols) matrix for \(projection.name)")
-            }
-            try dataset.write(weights.values, at: index, file: path)
+        // Every value first, so that a snapshot that does not fit the layout writes nothing.
+        let entries = try series.map { try values(of: $0.declared, at: .snapshot(snapshot), action: "append to") }
+        for ((_, dataset), values) in zip(series, entries) {
+            guard let values else { continue }
+            try dataset.write(values, at: snapshotCount, file: path)
         }
-        for (l, dataset) in zip(1...levels, biases) {
-            try dataset.write(circuit[l].b, at: index, file: path)
-        }
-        for (value, dataset) in zip(RunLayout.metricValues(snapshot), metrics) {
-            try dataset.write([value], at: index, file: path)
-        }
-        try phases?.write([snapshot.phase.code], at: index, file: path)
-        try epochs?.write([Int32(clamping: snapshot.epoch)], at: index, file: path)
-        let checkpoint: String
-        do {
-            checkpoint = try snapshot.checkpoint.json()
-        } catch {
-            throw StoreError("cannot encode the checkpoint of step \(snapshot.step) for \(path): \(error)")
-        }
-        try checkpoints?.write(checkpoint, at: index, file: path)
-        try steps?.write([Int64(snapshot.step)], at: index, file: path)
         snapshotCount += 1
         try flush()
     }
@@ -178,30 +133,7 @@ public final class RunWriter {
     public func finish(summary: SimulationSummary, comparison: SimulationSummary?, tunedComparison: TunedBackprop? = nil) throws {
         let file = try openFile("finish")
         defer { close() }
-        guard summary.onsets.count == levels else {
-            throw StoreError("cannot finish \(path): the summary has \(summary.onsets.count) onsets, the circuit has \(levels) levels")
-        }
-        let assembly = try HDF5.openGroup(file, RunLayout.assembly, in: path)
-        try DatasetIO.writeVector(summary.onsets.map { $0.map(Int64.init) ?? RunLayout.Assembly.notAssembled },
-                                  named: RunLayout.Assembly.onsetStep, in: assembly, path: "/assembly/onset_step", file: path)
-
-        let summaryGroup = try HDF5.createGroup(file, RunLayout.summary, in: path)
-        try writeOutcome(summary, in: summaryGroup, at: "/summary")
-        if let comparison {
-            let comparisonGroup = try HDF5.createGroup(file, RunLayout.comparison, in: path)
-            let bp = try HDF5.createGroup(comparisonGroup, RunLayout.comparisonBP, in: path)
-            try writeOutcome(comparison, in: bp, at: "/comparison/bp")
-            if let tuned = tunedComparison {
-                let at = "/comparison/\(RunLayout.comparisonTunedBP)"
-                let group = try HDF5.createGroup(comparisonGroup, RunLayout.comparisonTunedBP, in: path)
-                try writeOutcome(tuned.summary, in: group, at: at)
-                try group.setAttribute(RunLayout.Summary.weightDecay, Double(tuned.weightDecay), on: at + " in \(path)")
-                try group.setAttribute(RunLayout.Summary.weightDecayGrid, tuned.grid.map { "\($0)" }.joined(separator: ","),
-                                       on: at + " in \(path)")
-            }
-        }
-        try file.setAttribute(RunLayout.Root.finished, Self.now(), on: path)
-        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.complete, on: path)
+        try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tunedComparison: tunedComparison), in: file)
         try flush()
         isComplete = true
     }
@@ -209,13 +141,7 @@ public final class RunWriter {
     /// Closes the file (idempotent). Without `finish`, the file stays a readable run with
     /// `status = "running"`.
     public func close() {
-        projections = []
-        biases = []
-        metrics = []
-        steps = nil
-        phases = nil
-        epochs = nil
-        checkpoints = nil
+        series = []
         if let file {
             // Datasets above are released first: HDF5 only really closes a file once no
             // object in it is open.
@@ -224,17 +150,6 @@ public final class RunWriter {
             _ = HDF5Diagnostics.takeLatest()
         }
         file = nil
-    }
-
-    private func writeOutcome(_ summary: SimulationSummary, in group: HDF5Handle, at groupPath: String) throws {
-        let what = "\(groupPath) in \(path)"
-        try group.setAttribute(RunLayout.Summary.finalTestAccuracy, summary.finalTestAccuracy, on: what)
-        try group.setAttribute(RunLayout.Summary.finalTrainAccuracy, summary.finalTrainAccuracy, on: what)
-        try group.setAttribute(RunLayout.Summary.steps, Int64(summary.steps), on: what)
-        try group.setAttribute(RunLayout.Summary.rule, summary.rule.rawValue, on: what)
-        try group.setAttribute(RunLayout.Summary.divergedAtStep, Int64(summary.divergedAtStep ?? -1), on: what)
-        try DatasetIO.writeVector(summary.testAccuracyByEpoch, named: RunLayout.Summary.testAccuracyByEpoch, in: group,
-                                  path: "\(groupPath)/\(RunLayout.Summary.testAccuracyByEpoch)", file: path)
     }
 
     // MARK: - Helpers

@@ -7,21 +7,21 @@ final class StringSeries {
     let handle: HDF5Handle
     let path: String
 
-    /// Creates the dataset with 0 entries, chunked in runs of 16 entries.
-    init(creating name: String, in parent: HDF5Handle, parentPath: String, file: String) throws {
-        path = parentPath + "/" + name
+    /// Creates the dataset with 0 entries, chunked in runs of `chunk` entries.
+    init(creating path: String, in parent: HDF5Handle, chunk: Int, file: String) throws {
+        self.path = path
         let space = try HDF5.simpleSpace([0], maxDims: [sa_H5S_UNLIMITED()])
         let dcpl = try HDF5.propertyList(sa_H5P_DATASET_CREATE(), "dataset creation")
-        try check(H5Pset_chunk(dcpl.id, 1, [hsize_t(16)]), "cannot set the chunk shape of \(path) in \(file)")
+        try check(H5Pset_chunk(dcpl.id, 1, [hsize_t(chunk)]), "cannot set the chunk shape of \(path) in \(file)")
         let type = try utf8StringType()
-        handle = try HDF5Handle(H5Dcreate2(parent.id, name, type.id, space.id, sa_H5P_DEFAULT(), dcpl.id, sa_H5P_DEFAULT()),
+        handle = try HDF5Handle(H5Dcreate2(parent.id, LayoutPath.split(path).name, type.id, space.id, sa_H5P_DEFAULT(), dcpl.id, sa_H5P_DEFAULT()),
                                 .dataset, "cannot create dataset \(path) in \(file)")
     }
 
     /// Opens an existing series.
-    init(opening name: String, in parent: HDF5Handle, parentPath: String, file: String) throws {
-        path = parentPath + "/" + name
-        handle = try HDF5.openDataset(parent, name, in: file)
+    init(opening path: String, in parent: HDF5Handle, file: String) throws {
+        self.path = path
+        handle = try HDF5.openDataset(parent, LayoutPath.split(path).name, in: file)
     }
 
     /// Writes entry `index`, growing the dataset to `index + 1` entries if needed.

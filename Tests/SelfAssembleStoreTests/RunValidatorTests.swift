@@ -174,16 +174,42 @@ final class RunValidatorTests: XCTestCase {
         try ForeignFile.modify(path) { file in
             ForeignFile.write(file, "snapshots/step", steps)
             ForeignFile.write(file, "assembly/onset_step", [Int64(3), -1, -1])
-            ForeignFile.write(file, "snapshots/phase", [UInt8](repeating: 2, count: steps.count))
+            ForeignFile.write(file, "snapshots/phase", [UInt8](repeating: 200, count: steps.count))
             H5Adelete(file, "levels")
             ForeignFile.setInteger(file, "levels", 4)
         }
         let errors = try errors(path)
         assertError(errors, at: "/snapshots/step", containing: "not strictly increasing: snapshot 2")
         assertError(errors, at: "/assembly/onset_step", containing: "level 1 assembled at step 3, which is not a stored snapshot step")
-        assertError(errors, at: "/snapshots/phase", containing: "phase code 2")
+        assertError(errors, at: "/snapshots/phase", containing: "phase code 200")
         assertError(errors, at: "/populations", containing: "'levels' = 4 needs 5")
         XCTAssertEqual(errors.count, 4, "the three levels present are checked, not a fourth: \(errors)")
+    }
+
+    /// Phase labels are data: a file naming fewer phases than this selfassemble knows (written
+    /// before a phase was added) is valid; a label that contradicts a known phase is not.
+    func testPhaseLabelsAgreeWithTheKnownPhases() throws {
+        let directory = try TemporaryDirectory()
+        let older = try copy("older.h5", in: directory)
+        let learning = try XCTUnwrap(RunLayout.phases.first { $0.name == "learning" })
+        let snapshots = try RunReader(path: Self.source.path).snapshotCount
+        try ForeignFile.modify(older) { file in
+            let phase = H5Dopen2(file, "snapshots/phase", sa_H5P_DEFAULT())
+            defer { H5Dclose(phase) }
+            H5Adelete(phase, "labels")
+            ForeignFile.setString(phase, "labels", "\(learning.code)=learning")
+            ForeignFile.write(file, "snapshots/phase", [UInt8](repeating: learning.code, count: snapshots))
+        }
+        XCTAssertEqual(try errors(older), [])
+
+        let contradicting = try copy("contradicting.h5", in: directory)
+        try ForeignFile.modify(contradicting) { file in
+            let phase = H5Dopen2(file, "snapshots/phase", sa_H5P_DEFAULT())
+            defer { H5Dclose(phase) }
+            H5Adelete(phase, "labels")
+            ForeignFile.setString(phase, "labels", "0=learning,1=development")
+        }
+        assertError(try errors(contradicting), at: "/snapshots/phase", containing: "attribute 'labels' is '0=learning,1=development'")
     }
 
     /// A per-snapshot dataset shorter than /snapshots/step (more than one entry off) is damaged.

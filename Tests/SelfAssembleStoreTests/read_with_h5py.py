@@ -181,7 +181,7 @@ def main(path, expected_compression=None):
         check_series(snapshots["phase"], "uint8", S, (), 0)
         check_series(snapshots["epoch"], "int32", S, (), 0)
         expect(string_attribute(snapshots["phase"], "labels", "/snapshots/phase")
-               == "0=development (reciprocal stage),1=learning,2=development (descending stage)", "/snapshots/phase: labels")
+               == "0=development (reciprocal stage),2=development (descending stage),1=learning", "/snapshots/phase: labels")
         steps = snapshots["step"][()]
         phases = snapshots["phase"][()]
         result["steps"] = plain(steps)
