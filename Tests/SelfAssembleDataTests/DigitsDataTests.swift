@@ -93,7 +93,7 @@ final class DigitsDataTests: XCTestCase {
         XCTAssertEqual(split.train.features, 64)
         XCTAssertEqual(split.train.classes, 10)
         XCTAssertEqual(try DataLoader.load(path: csv, testFraction: 0.5, seed: 42).test.count, 899, "round(898.5)")
-        XCTAssertEqual(split.description, "digits CSV: 1438 train / 359 test, 64 features, 10 classes, features z-scored (training-split mean and standard deviation), test fraction 0.2, seed 42 (\(csv))")
+        XCTAssertEqual(split.description, "digits CSV: 1438 train / 359 test, 64 features, 10 classes, features z-scored (training-split statistics), test fraction 0.2, seed 42 (\(csv))")
 
         // The split is a partition: label counts over train + test equal those in the file.
         let fileLabels = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst().map { Int($0.split(separator: ",")[0])! }

@@ -19,8 +19,8 @@ public enum Normalization: String, Codable, CaseIterable, Sendable {
     /// The normalization in words, for a data description.
     public var phrase: String {
         switch self {
-        case .zscore: "features z-scored (training-split mean and standard deviation)"
-        case .minmax: "features min-max scaled (training-split range to [0, 1])"
+        case .zscore: "features z-scored (training-split statistics)"
+        case .minmax: "features min-max scaled (training-split range)"
         case .none: "features as read"
         case .pixels: "pixels / 255"
         }
