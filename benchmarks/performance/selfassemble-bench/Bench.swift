@@ -26,6 +26,9 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Also time benchmarks/numpy/step.py (this path) on every case, with python3, and print the ratio.", valueName: "step.py"))
     var numpy: String?
 
+    @Option(name: .customLong("speed-up"), help: ArgumentHelp("Instead of the table: each case at 1 thread and at N threads, back to back, and the speed-up.", valueName: "N"))
+    var speedUp: Int?
+
     @Flag(help: "Only the three reference shapes (digits, MNIST, wide).")
     var referenceOnly = false
 
@@ -64,13 +67,21 @@ struct Bench: ParsableCommand {
             guard !cases.isEmpty else { throw ValidationError("no case is named \(only.joined(separator: ", ")); names: \((BenchCase.reference + BenchCase.fullGrid).map(\.name).joined(separator: ", "))") }
         }
         let kernel = BLASKernel.current(environment: ProcessInfo.processInfo.environment)
+        if let n = speedUp {
+            say(BenchReport.machineLine(kernel: kernel, threads: n))
+            say(BenchReport.speedUpHeader(threads: n))
+            for c in cases {
+                say(BenchReport.speedUpLine(one: try measureInChild(c, threads: 1), many: try measureInChild(c, threads: n)))
+            }
+            return
+        }
         if !json {
             say(BenchReport.machineLine(kernel: kernel, threads: threads))
             say(BenchReport.header(numpy: numpy != nil))
         }
         var rows = [BenchReport.Row]()
         for c in cases {
-            let result = try measureInChild(c)
+            let result = try measureInChild(c, threads: threads)
             let reference = try numpy.map { try NumPyStep.measure(script: $0, c, threads: threads) }
             let row = BenchReport.Row(result: result, numpy: reference)
             rows.append(row)
@@ -83,7 +94,7 @@ struct Bench: ParsableCommand {
     }
 
     /// Runs this executable on one case and decodes its JSON line.
-    private func measureInChild(_ c: BenchCase) throws -> CaseResult {
+    private func measureInChild(_ c: BenchCase, threads: Int) throws -> CaseResult {
         let output = try ChildProcess.run(executable: ChildProcess.selfPath, arguments: c.arguments + ["--threads", "\(threads)"])
         guard let line = output.split(separator: "\n").last,
               let result = try? JSONDecoder().decode(CaseResult.self, from: Data(line.utf8)) else {

@@ -60,6 +60,22 @@ enum BenchReport {
         return "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: names.count)
     }
 
+    static func speedUpHeader(threads n: Int) -> String {
+        let names = ["case", "sizes", "B", "learning steps/s, 1 thread", "\(n) threads", "speed-up", "development steps/s, 1 thread",
+                     "\(n) threads", "speed-up", "sgemm ceiling speed-up"]
+        return "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: names.count)
+    }
+
+    static func speedUpLine(one: CaseResult, many: CaseResult) -> String {
+        let c = one.benchCase
+        return "| " + [c.name, c.sizes.map(String.init).joined(separator: ","), "\(c.batch)",
+                       format(one.learningStepsPerSecond), format(many.learningStepsPerSecond),
+                       String(format: "%.2f", many.learningStepsPerSecond / one.learningStepsPerSecond),
+                       format(one.developmentStepsPerSecond), format(many.developmentStepsPerSecond),
+                       String(format: "%.2f", many.developmentStepsPerSecond / one.developmentStepsPerSecond),
+                       String(format: "%.2f", one.ceilingSeconds / many.ceilingSeconds)].joined(separator: " | ") + " |"
+    }
+
     static func machineLine(kernel: BLASKernel, threads: Int) -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
