@@ -29,6 +29,9 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("speed-up"), help: ArgumentHelp("Instead of the table: each case at 1 thread and at N threads, back to back, and the speed-up.", valueName: "N"))
     var speedUp: Int?
 
+    @Option(help: "Measure each case this many times, the engine and NumPy alternating, and keep the fastest of each (on a shared machine, noise only ever adds time).")
+    var rounds = 1
+
     @Flag(help: "Only the three reference shapes (digits, MNIST, wide).")
     var referenceOnly = false
 
@@ -47,6 +50,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be a positive integer, got \(threads)") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be a positive integer, got \(rounds)") }
     }
 
     func run() throws {
@@ -81,9 +85,13 @@ struct Bench: ParsableCommand {
         }
         var rows = [BenchReport.Row]()
         for c in cases {
-            let result = try measureInChild(c, threads: threads)
-            let reference = try numpy.map { try NumPyStep.measure(script: $0, c, threads: threads) }
-            let row = BenchReport.Row(result: result, numpy: reference)
+            var results = [CaseResult](), references = [NumPyStep]()
+            for _ in 0..<rounds {
+                results.append(try measureInChild(c, threads: threads))
+                if let numpy { references.append(try NumPyStep.measure(script: numpy, c, threads: threads)) }
+            }
+            let row = BenchReport.Row(result: results.max { $0.learningStepsPerSecond < $1.learningStepsPerSecond }!,
+                                      numpy: references.max { $0.learningStepsPerSecond < $1.learningStepsPerSecond })
             rows.append(row)
             say(json ? row.json : row.line)
         }
