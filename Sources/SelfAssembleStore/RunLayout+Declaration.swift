@@ -1,3 +1,4 @@
+import Foundation
 import SelfAssemble
 
 /// The layout declaration of the run file: every group, dataset and attribute, with its type,
@@ -57,6 +58,13 @@ extension RunLayout {
             },
             LayoutAttribute(name: Root.connectome, type: .string, presence: .optional) { moment in
                 if case .creation(let metadata) = moment { return metadata.connectome.map(AttributeValue.string) }
+                return nil
+            },
+            // Bit-identical results need the same kernel and thread count as well as the same seed.
+            LayoutAttribute(name: Root.blas, type: .string, presence: .optional) { moment in
+                if case .creation = moment {
+                    return .string(BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary)
+                }
                 return nil
             },
         ]

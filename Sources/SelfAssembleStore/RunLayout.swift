@@ -23,6 +23,8 @@ public enum RunLayout {
         public static let levels = "levels"
         /// The circuit definition as YAML (Connectomes/ format), when the run has one.
         public static let connectome = "connectome"
+        /// The BLAS library, core type and thread count that computed the run (``BLASKernel/summary``).
+        public static let blas = "blas"
     }
 
     public enum Status {

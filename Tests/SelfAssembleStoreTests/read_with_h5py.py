@@ -136,6 +136,7 @@ def main(path, expected_compression=None):
         except (TypeError, ValueError) as error:
             errors.append("/: configuration is not JSON: %s" % error)
         result["data"] = string_attribute(f, "data", "/")
+        result["blas"] = string_attribute(f, "blas", "/")
         status = string_attribute(f, "status", "/")
         result["status"] = status
         expect(status in ("running", "complete"), "/: status %r" % status)
