@@ -29,14 +29,18 @@ final class IncompleteRunTests: XCTestCase {
         XCTAssertTrue(report.levels.allSatisfy { $0.assembly.fileOnsetStep == nil })
         XCTAssertEqual(report.levels.count, 3)
 
-        let out = directory + "/report"
-        let result = try CLI.run(["report", path, "--null-samples", "4", "--out", out])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("running, seed 11"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("warning: The run is incomplete"), result.stdout)
-        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        let (stdout, markdown) = try reportCommand(path, out: directory + "/report")
+        XCTAssertTrue(stdout.contains("running, seed 11"), stdout)
+        XCTAssertTrue(stdout.contains("warning: The run is incomplete"), stdout)
         XCTAssertTrue(markdown.contains("| status | running (incomplete) |"), markdown)
         XCTAssertTrue(markdown.contains("| development | reciprocal stage steps 0 to 20 (snapshot 4), descending stage steps 20 to 25 so far (snapshot 5) |"), markdown)
+    }
+
+    /// `selfassemble report FILE --out DIR` with few null samples: its stdout and report.md.
+    private func reportCommand(_ path: String, out: String, file: StaticString = #filePath, line: UInt = #line) throws -> (stdout: String, markdown: String) {
+        let result = try CLI.run(["report", path, "--null-samples", "4", "--out", out])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        return (result.stdout, try String(contentsOfFile: out + "/report.md", encoding: .utf8))
     }
 
     func testSingleSnapshotIsStartAndEnd() throws {
@@ -69,11 +73,9 @@ final class IncompleteRunTests: XCTestCase {
         XCTAssertFalse(report.warnings.contains { $0.contains("development") }, "\(report.warnings)")
 
         let out = directory + "/report"
-        let result = try CLI.run(["report", path, "--null-samples", "4", "--out", out])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("development: reciprocal stage steps 0 to 20 (snapshot 4), no descending stage (model version 1, or --descending-steps 0)"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("z at start / end of reciprocal stage = end of development / end:"), result.stdout)
-        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        let (stdout, markdown) = try reportCommand(path, out: out)
+        XCTAssertTrue(stdout.contains("development: reciprocal stage steps 0 to 20 (snapshot 4), no descending stage (model version 1, or --descending-steps 0)"), stdout)
+        XCTAssertTrue(stdout.contains("z at start / end of reciprocal stage = end of development / end:"), stdout)
         XCTAssertTrue(markdown.contains("| 2 | end of reciprocal stage = end of development | 20 |"), markdown)
         // One boundary, the development/learning one: the two stage ends are the same step.
         let svg = try String(contentsOfFile: out + "/trajectories-level-2.svg", encoding: .utf8)
