@@ -1,5 +1,6 @@
 import Foundation
 import SelfAssemble
+import SelfAssembleStore
 import XCTest
 
 /// Data as users bring them (columns in different units, a class missing from the test split),
@@ -36,8 +37,8 @@ final class UserDataTests: XCTestCase {
         return (path, Double(correct) / Double(samples))
     }
 
-    /// Seed 7: Bayes 0.900, bp 0.903, circuit 0.893. Divided by the table's largest value (the
-    /// CSV reader's old scaling) the same table gave bp 0.510 and circuit 0.510.
+    /// Seed 7: Bayes 0.900, bp 0.893, circuit 0.900. Divided by the table's largest value (the
+    /// CSV reader's old scaling) the same table gives bp 0.527 and circuit 0.510.
     func testColumnsOnScalesFromTenthsToThousandsTrainAsWellAsTheDataAllow() throws {
         let table = try heterogeneousTable()
         XCTAssertGreaterThan(table.bayes, 0.85, "the table is learnable")
@@ -51,6 +52,17 @@ final class UserDataTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(bp, table.bayes - 0.03, "bp reaches what the data allow (Bayes accuracy \(table.bayes))")
         XCTAssertGreaterThanOrEqual(circuit, bp - 0.03, "the circuit is within 3 points of bp")
         XCTAssertEqual(summary["classes_present"] as? [Int], [0, 1, 2])
+
+        // The run file says what the inputs were: per-feature statistics in the file's units.
+        let record = try XCTUnwrap(try RunReader(path: out).dataRecord())
+        XCTAssertEqual(record.normalization.method, .zscore)
+        XCTAssertEqual(record.classesPresent, [0, 1, 2])
+        XCTAssertEqual(record.normalization.scale.count, 12)
+        for (column, unit) in [(0, Float(0.1)), (1, 1), (2, 100), (3, 1000)] {
+            // Each column's standard deviation is about sqrt(1 + 0.5^2) = 1.1 units.
+            XCTAssertEqual(record.normalization.scale[column] / unit, 1.1, accuracy: 0.2, "column \(column + 1)")
+        }
+        XCTAssertEqual(record.normalization.offset[7], 5000, accuracy: 1000, "column 8: baseline 5000 plus the mean of class means (0.5 units each)")
     }
 
     func testAClassWithoutTestSamplesIsAWarningAndTheSummaryStatesTheClasses() throws {
