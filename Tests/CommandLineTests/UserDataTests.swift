@@ -68,16 +68,11 @@ final class UserDataTests: XCTestCase {
     func testAClassWithoutTestSamplesIsAWarningAndTheSummaryStatesTheClasses() throws {
         let idx = dir.appendingPathComponent("idx")
         try FileManager.default.createDirectory(at: idx, withIntermediateDirectories: true)
-        func file(_ dimensions: [Int], _ values: [UInt8]) -> Data {
-            var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
-            for d in dimensions { bytes += [0, 0, UInt8(d >> 8), UInt8(d & 0xFF)] }
-            return Data(bytes + values)
-        }
         let trainLabels = (0..<48).map { UInt8($0 % 3) }, testLabels: [UInt8] = [0, 1, 0, 1]
-        try file([48, 2, 2], trainLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
-        try file([48], trainLabels).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
-        try file([4, 2, 2], testLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
-        try file([4], testLabels).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
+        try CommandRunner.idx([48, 2, 2], trainLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
+        try CommandRunner.idx([48], trainLabels).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
+        try CommandRunner.idx([4, 2, 2], testLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
+        try CommandRunner.idx([4], testLabels).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
         let result = try CommandRunner.run(["simulate", "--data", idx.path, "--sizes", "4,8,3", "--batch", "8", "--development-steps", "5",
                                             "--epochs", "1", "--out", dir.appendingPathComponent("w.h5").path])
         XCTAssertEqual(result.status, 0, result.stderr)
