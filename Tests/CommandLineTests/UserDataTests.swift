@@ -85,7 +85,11 @@ final class UserDataTests: XCTestCase {
         let diverging = ["--sizes", "16,20,8", "--eta-w", "1e4", "--weight-decay", "0", "--epochs", "20", "--quiet"]
         let off = try CommandRunner.run(["simulate", "--development-steps", "0", "--out", dir.appendingPathComponent("off.h5").path] + diverging)
         XCTAssertEqual(off.status, 0, off.stderr)
-        XCTAssertTrue(off.stdout.contains("development was off (--development-steps 0)"), off.stdout)
+        XCTAssertTrue(off.stdout.contains("the reciprocal stage of development was off (--development-steps 0), so Vbar never became the transpose of V"), off.stdout)
+        let none = try CommandRunner.run(["simulate", "--development-steps", "0", "--descending-steps", "0",
+                                          "--out", dir.appendingPathComponent("none.h5").path] + diverging)
+        XCTAssertEqual(none.status, 0, none.stderr)
+        XCTAssertTrue(none.stdout.contains("development was off (--development-steps 0 --descending-steps 0)"), none.stdout)
 
         let on = try CommandRunner.run(["simulate", "--development-steps", "50", "--compare-bp", "--out", dir.appendingPathComponent("on.h5").path] + diverging)
         XCTAssertEqual(on.status, 0, on.stderr)
