@@ -8,7 +8,9 @@ enum ConfigurationErrorMapping {
     private static let fields: [(prefix: String, field: String)] = [
         ("sizes", "levels"), ("ratio", "levels"), ("level names", "levels"), ("batch", "learning.batch"),
         ("epochs", "learning.epochs"), ("development-steps", "development.steps"), ("eta-w", "learning.eta_w"),
-        ("eta-v", "learning.eta_v"), ("development rate", "development.rate"), ("weight-decay", "learning.weight_decay"),
+        ("eta-v", "learning.eta_v"), ("development rate", "development.rate"),
+        ("descending-steps", "development.descending_steps"), ("descending-rate", "development.descending_rate"),
+        ("descending-decay", "development.descending_decay"), ("weight-decay", "learning.weight_decay"),
         ("snapshot-every", "snapshots.every"), ("probe size", "snapshots.probe_size"),
         ("test-fraction", "data.test_fraction"), ("threads", "runtime.threads"),
         ("the detector", "detection.consecutive"), ("nothing to simulate", "learning.epochs"),

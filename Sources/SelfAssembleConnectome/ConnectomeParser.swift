@@ -43,11 +43,11 @@ struct ConnectomeParser {
         if let f = top["detection"] { try readDetection(f, into: &c) }
         if let f = top["runtime"] { try readRuntime(f, into: &c) }
 
-        if c.developmentSteps + c.epochs == 0 {
+        if c.developmentSteps + c.descendingSteps + c.epochs == 0 {
             var line: Int?
             if case .mapping(let learning)? = top["learning"]?.node { line = learning["epochs"]?.mark?.line }
             throw ConnectomeError(source: source, line: line, field: "learning.epochs",
-                                  problem: "nothing to simulate: development.steps and learning.epochs are both 0; make one of them positive")
+                                  problem: "nothing to simulate: development.steps, development.descending_steps and learning.epochs are all 0; make one of them positive")
         }
         do {
             _ = try c.validated()
@@ -79,6 +79,7 @@ struct ConnectomeParser {
         if let v = f["batch"] { c.batch = try positive(v.int(expected: "a whole number of samples per minibatch"), v, what: "batch size") }
         if let v = f["epochs"] { c.epochs = try notNegative(v.int(expected: "a whole number of epochs"), v, what: "number of epochs") }
         if let v = f["plastic"] { c.plastic = try plastic(v) }
+        if let v = f["top_teaching"] { c.topTeaching = try v.choice(TopTeaching.self, what: "what teaches the top level's W") }
         if let v = f["compare_bp"] { c.compareBackprop = try v.bool(expected: "whether to train backpropagation beside the circuit") }
     }
 
@@ -94,9 +95,17 @@ struct ConnectomeParser {
     }
 
     private func readDevelopment(_ section: Field, into c: inout SimulationConfiguration) throws {
-        let f = try section.fields(known: Schema.development, section: "development", expected: "a mapping, e.g. {steps: 3000, rate: 0.05}")
-        if let v = f["steps"] { c.developmentSteps = try notNegative(v.int(expected: "a whole number of steps"), v, what: "number of steps (0 turns development off)") }
+        let f = try section.fields(known: Schema.development, section: "development",
+                                   expected: "a mapping, e.g. {steps: 3000, rate: 0.05, descending_steps: 2000}")
+        if let v = f["steps"] { c.developmentSteps = try notNegative(v.int(expected: "a whole number of steps"), v, what: "number of reciprocal-stage steps (0 turns that stage off)") }
         if let v = f["rate"] { c.developmentRate = try nonNegative(v.float(expected: "a rate (a number >= 0)"), v) }
+        if let v = f["descending_steps"] { c.descendingSteps = try notNegative(v.int(expected: "a whole number of steps"), v, what: "number of descending-stage steps (0 turns that stage off)") }
+        if let v = f["descending_rate"] { c.descendingRate = try nonNegative(v.float(expected: "a rate (a number >= 0)"), v) }
+        if let v = f["descending_decay"] {
+            let lambda = try v.float(expected: "a decay (a number in [0, 1))")
+            guard lambda >= 0 && lambda < 1 else { throw v.fail("\(lambda) is outside [0, 1); lambda_d scales W and Wbar down by (1 - lambda_d) per descending-stage step") }
+            c.descendingDecay = lambda
+        }
     }
 
     private func readData(_ section: Field, into c: inout SimulationConfiguration) throws {

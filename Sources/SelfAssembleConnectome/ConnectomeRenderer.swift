@@ -34,9 +34,14 @@ enum ConnectomeRenderer {
             ("rule", c.rule.rawValue), ("eta_w", YAMLText.number(c.etaW)), ("eta_v", YAMLText.number(c.etaV)),
             ("weight_decay", YAMLText.number(c.weightDecay)), ("batch", "\(c.batch)"), ("epochs", "\(c.epochs)"),
             ("plastic", "[" + c.plastic.map(\.rawValue).joined(separator: ", ") + "]"),
+            ("top_teaching", c.topTeaching.rawValue),
             ("compare_bp", c.compareBackprop ? "true" : "false"),
         ]))
-        lines.append(section("development", [("steps", "\(c.developmentSteps)"), ("rate", YAMLText.number(c.developmentRate))]))
+        lines.append(section("development", [
+            ("steps", "\(c.developmentSteps)"), ("rate", YAMLText.number(c.developmentRate)),
+            ("descending_steps", "\(c.descendingSteps)"), ("descending_rate", YAMLText.number(c.descendingRate)),
+            ("descending_decay", YAMLText.number(c.descendingDecay)),
+        ]))
         var data: [(String, String)] = []
         if let path = c.data { data.append(("path", YAMLText.scalar(path))) }
         data.append(("test_fraction", YAMLText.number(c.testFraction)))

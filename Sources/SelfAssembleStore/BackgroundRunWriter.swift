@@ -62,9 +62,9 @@ public final class BackgroundRunWriter: @unchecked Sendable {
         try queue.sync { try writer.markInterrupted() }
     }
 
-    public func finish(summary: SimulationSummary, comparison: SimulationSummary?) throws {
+    public func finish(summary: SimulationSummary, comparison: SimulationSummary?, tunedComparison: TunedBackprop? = nil) throws {
         try drain()
-        try queue.sync { try writer.finish(summary: summary, comparison: comparison) }
+        try queue.sync { try writer.finish(summary: summary, comparison: comparison, tunedComparison: tunedComparison) }
     }
 
     public func close() {

@@ -22,10 +22,11 @@ enum LayoutMoment {
 }
 
 /// What a finished run stores: the circuit's own outcome and the optional comparison with
-/// backpropagation.
+/// backpropagation, at the circuit's weight decay and at the best of a grid.
 struct RunOutcomes {
     var circuit: SimulationSummary
     var comparison: SimulationSummary?
+    var tuned: TunedBackprop?
 }
 
 /// Whether the validator requires an object.
@@ -103,8 +104,6 @@ enum AttributeCheck {
     case integer(ClosedRange<Int64>, expected: String)
     /// A format version this selfassemble reads.
     case formatVersion
-    /// `code=name` pairs that agree with ``RunLayout/phases``.
-    case phaseLabels
 }
 
 /// One attribute of a group or dataset.
@@ -164,7 +163,8 @@ enum DatasetCheck {
     case none
     /// The snapshot steps: >= 0 and strictly increasing.
     case snapshotSteps
-    /// Phase codes that the `labels` attribute names, in the order of ``RunLayout/phases``.
+    /// Phase codes that the `labels` attribute names, in the order of ``RunLayout/phases``
+    /// (the order a run goes through them).
     case phases
     /// Counts (epochs): >= 0 and never decreasing.
     case nonDecreasingCount

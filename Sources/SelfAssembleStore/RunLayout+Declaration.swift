@@ -22,7 +22,10 @@ extension RunLayout {
             outcomeGroup(summary, presence: .whenComplete, rules: ["circuit", "bp"]) { $0.circuit },
             LayoutGroup(name: comparison, presence: .optional, holds: "the backpropagation comparison",
                         createdAt: { if case .finish(let outcomes) = $0 { return outcomes.comparison != nil } else { return false } },
-                        groups: [outcomeGroup(comparisonBP, presence: .always, rules: ["bp"]) { $0.comparison }]),
+                        groups: [
+                            outcomeGroup(comparisonBP, presence: .always, rules: ["bp"]) { $0.comparison },
+                            outcomeGroup(comparisonTunedBP, presence: .optional, rules: ["bp"], extra: tunedAttributes) { $0.tuned?.summary },
+                        ]),
         ])
     }
 
@@ -153,7 +156,9 @@ extension RunLayout {
             scalarSeries(Snapshots.step, .int64, attributes: [.description("updates applied before the snapshot (0: the random initial circuit)")],
                          check: .snapshotSteps, countsSnapshots: true) { .int64([Int64($0.step)]) },
             scalarSeries(Snapshots.phase, .uint8,
-                         attributes: [.atCreation("labels", .string, check: .phaseLabels) { _ in .string(Snapshots.phaseLabels) }],
+                         attributes: [.atCreation("labels", .string, check: .oneOf([Snapshots.phaseLabels, Snapshots.phaseLabelsVersion1])) { _ in
+                             .string(Snapshots.phaseLabels)
+                         }],
                          check: .phases) { .uint8([$0.phase.code]) },
             scalarSeries(Snapshots.epoch, .int32, attributes: [.description("learning epochs completed before the snapshot")],
                          check: .nonDecreasingCount) { .int32([Int32(clamping: $0.epoch)]) },
@@ -219,8 +224,22 @@ extension RunLayout {
         ])
     }
 
-    /// /summary and /comparison/bp: a run's outcome, written when it finishes.
-    private static func outcomeGroup(_ name: String, presence: LayoutPresence, rules: [String],
+    /// Of /comparison/bp_tuned: the chosen weight decay and the grid it was chosen from.
+    private static var tunedAttributes: [LayoutAttribute] {
+        func tuned(_ name: String, _ type: StoredType, _ value: @escaping (TunedBackprop) -> AttributeValue) -> LayoutAttribute {
+            LayoutAttribute(name: name, type: type) { moment in
+                guard case .finish(let outcomes) = moment, let tuned = outcomes.tuned else { return nil }
+                return value(tuned)
+            }
+        }
+        return [
+            tuned(Summary.weightDecay, .float64) { .float64(Double($0.weightDecay)) },
+            tuned(Summary.weightDecayGrid, .string) { .string($0.grid.map { "\($0)" }.joined(separator: ",")) },
+        ]
+    }
+
+    /// /summary, /comparison/bp and /comparison/bp_tuned: a run's outcome, written when it finishes.
+    private static func outcomeGroup(_ name: String, presence: LayoutPresence, rules: [String], extra: [LayoutAttribute] = [],
                                      _ select: @escaping (RunOutcomes) -> SimulationSummary?) -> LayoutGroup {
         func attribute(_ name: String, _ type: StoredType, check: AttributeCheck = .none,
                        _ value: @escaping (SimulationSummary) -> AttributeValue) -> LayoutAttribute {
@@ -240,7 +259,7 @@ extension RunLayout {
                 attribute(Summary.divergedAtStep, .int64, check: .integer(-1...Int64.max, expected: "-1 (no divergence) or a step")) {
                     .int64(Int64($0.divergedAtStep ?? -1))
                 },
-            ],
+            ] + extra,
             datasets: [
                 LayoutDataset(name: Summary.testAccuracyByEpoch, type: .float64, shape: .fixed([nil]), storage: .contiguous,
                               check: .range(0...1, what: "[0, 1]")) { moment in

@@ -49,19 +49,29 @@ public enum RunLayout {
     public static let comparison = "comparison"
     /// The backpropagation comparison lives in /comparison/bp.
     public static let comparisonBP = "bp"
+    /// bp at its best weight decay from a grid lives in /comparison/bp_tuned (attributes
+    /// `weight_decay`, the chosen lambda, and `weight_decay_grid`, the lambdas tried).
+    public static let comparisonTunedBP = "bp_tuned"
 
     public enum Snapshots {
         public static let step = "step"
         public static let phase = "phase"
         public static let epoch = "epoch"
-        /// The `labels` attribute of /snapshots/phase, e.g. `0=development,1=learning`.
-        public static var phaseLabels: String { RunLayout.phases.map { "\($0.code)=\($0.name)" }.joined(separator: ",") }
+        /// The `labels` attribute of /snapshots/phase: every code with its label, in code order.
+        /// 0 and 1 keep their meaning from version 1's files.
+        public static var phaseLabels: String {
+            RunLayout.phases.sorted { $0.phase.code < $1.phase.code }.map { "\($0.phase.code)=\($0.label)" }.joined(separator: ",")
+        }
+        /// The labels of files written before the descending stage existed.
+        public static let phaseLabelsVersion1 = "0=development,1=learning"
     }
 
-    /// The phases a run goes through, in the order they come, with the code stored in
-    /// /snapshots/phase: the engine's phases, so that a new phase is stored, labelled and
-    /// validated without a change here.
-    public static var phases: [(code: UInt8, name: String)] { Phase.allCases.map { ($0.code, $0.rawValue) } }
+    /// The phases a run goes through, in the order they come, with their labels in
+    /// /snapshots/phase (the code stored is ``Phase/code``): the data the writer labels the
+    /// phases with and the validator checks them against. A new phase is one line here.
+    public static var phases: [(phase: Phase, label: String)] {
+        [(.reciprocalStage, "development (reciprocal stage)"), (.descendingStage, "development (descending stage)"), (.learning, "learning")]
+    }
 
     public enum Assembly {
         public static let onsetStep = "onset_step"
@@ -77,6 +87,9 @@ public enum RunLayout {
         public static let rule = "rule"
         /// The step at which learning diverged and the run stopped; -1 for a run that went to the end.
         public static let divergedAtStep = "diverged_at_step"
+        /// Of /comparison/bp_tuned: the chosen weight decay, and the grid it was chosen from.
+        public static let weightDecay = "weight_decay"
+        public static let weightDecayGrid = "weight_decay_grid"
     }
 
     /// `b_l`, the bias of U_l.

@@ -101,7 +101,7 @@ public final class RunReader {
     /// The phase of every snapshot.
     public func phases() throws -> [Phase] {
         try series(RunLayout.snapshots, RunLayout.Snapshots.phase, as: UInt8.self).map { code in
-            guard let phase = Phase.allCases.first(where: { $0.code == code }) else {
+            guard let phase = Phase(code: code) else {
                 throw StoreError("/snapshots/phase in \(path) holds the unknown phase code \(code) (\(RunLayout.Snapshots.phaseLabels))")
             }
             return phase
@@ -243,6 +243,16 @@ public final class RunReader {
         guard HDF5.linkExists(file, RunLayout.comparison),
               HDF5.linkExists(try HDF5.openGroup(file, RunLayout.comparison, in: self.path), RunLayout.comparisonBP) else { return nil }
         return try outcome(at: path)
+    }
+
+    /// bp at its best weight decay (/comparison/bp_tuned) and that decay; nil when the run had
+    /// none (runs without --compare-bp, and files of earlier versions).
+    public func tunedComparison() throws -> (outcome: RunOutcome, weightDecay: Double)? {
+        let at = "/\(RunLayout.comparison)/\(RunLayout.comparisonTunedBP)"
+        guard HDF5.linkExists(file, RunLayout.comparison),
+              HDF5.linkExists(try HDF5.openGroup(file, RunLayout.comparison, in: path), RunLayout.comparisonTunedBP) else { return nil }
+        let group = try HDF5Handle(H5Gopen2(file.id, at, sa_H5P_DEFAULT()), .group, "cannot open \(at) in \(path)")
+        return (try outcome(at: at), try group.doubleAttribute(RunLayout.Summary.weightDecay, of: "\(at) in \(path)"))
     }
 
     // MARK: - Helpers

@@ -128,12 +128,12 @@ public final class RunWriter {
     }
 
     /// Writes the outcome (onsets, final and per-epoch test accuracy, the optional
-    /// backpropagation comparison), sets `status` to "complete" and closes the file. The
+    /// backpropagation comparison, at the circuit's weight decay and at the best of a grid), sets `status` to "complete" and closes the file. The
     /// file is closed even when this throws; its status then stays "running".
-    public func finish(summary: SimulationSummary, comparison: SimulationSummary?) throws {
+    public func finish(summary: SimulationSummary, comparison: SimulationSummary?, tunedComparison: TunedBackprop? = nil) throws {
         let file = try openFile("finish")
         defer { close() }
-        try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison), in: file)
+        try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tuned: tunedComparison), in: file)
         try flush()
         isComplete = true
     }

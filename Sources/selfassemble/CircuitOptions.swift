@@ -26,8 +26,20 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: "Learning epochs. Default: \(defaults.epochs).")
     var epochs: Int?
 
-    @Option(name: .customLong("development-steps"), help: "Steps of the development phase (0 turns it off). Default: \(defaults.developmentSteps).")
+    @Option(name: .customLong("development-steps"), help: "Steps of development's first stage, the reciprocal stage (V and Vbar become reciprocal; 0 turns it off). Default: \(defaults.developmentSteps).")
     var developmentSteps: Int?
+
+    @Option(name: .customLong("descending-steps"), help: "Steps of development's second stage, the descending stage (W and Wbar learn from spontaneous activity until Wbar V = W^T; 0 turns it off, as in model version 1). Default: \(defaults.descendingSteps).")
+    var descendingSteps: Int?
+
+    @Option(name: .customLong("descending-rate"), help: "eta_d, the rate of W and Wbar in the descending stage. Default: \(defaults.descendingRate).")
+    var descendingRate: Float?
+
+    @Option(name: .customLong("descending-decay"), help: "lambda_d, the decay of W and Wbar per descending-stage step. Default: \(defaults.descendingDecay).")
+    var descendingDecay: Float?
+
+    @Option(name: .customLong("top-teaching"), help: ArgumentHelp("What teaches the top level's W_L: its apical input a_L (model version 2) or the error e directly (version 1). Default: apical.", valueName: "apical|error"))
+    var topTeaching: String?
 
     @Option(name: .customLong("eta-w"), help: "eta_W, learning rate of W, b and Wbar. Default: \(defaults.etaW).")
     var etaW: Float?
@@ -65,7 +77,8 @@ struct CircuitOptions: ParsableArguments {
     /// True when no option of this group was given.
     var isEmpty: Bool {
         seed == nil && rule == nil && sizes == nil && ratio == nil && batch == nil && epochs == nil
-            && developmentSteps == nil && etaW == nil && etaV == nil && weightDecay == nil
+            && developmentSteps == nil && descendingSteps == nil && descendingRate == nil && descendingDecay == nil
+            && topTeaching == nil && etaW == nil && etaV == nil && weightDecay == nil
             && upstreamActivation == nil && downstreamActivation == nil && loss == nil && plastic == nil
             && snapshotEvery == nil && data == nil && testFraction == nil && threads == nil
     }
@@ -83,6 +96,10 @@ struct CircuitOptions: ParsableArguments {
         if let batch { c.batch = batch }
         if let epochs { c.epochs = epochs }
         if let developmentSteps { c.developmentSteps = developmentSteps }
+        if let descendingSteps { c.descendingSteps = descendingSteps }
+        if let descendingRate { c.descendingRate = descendingRate }
+        if let descendingDecay { c.descendingDecay = descendingDecay }
+        if let topTeaching { c.topTeaching = try parseEnum(TopTeaching.self, topTeaching, option: "top-teaching") }
         if let etaW { c.etaW = etaW }
         if let etaV { c.etaV = etaV }
         if let weightDecay { c.weightDecay = weightDecay }

@@ -9,6 +9,7 @@ final class ProgressReporter {
     let mode: Mode
     private var lastLive = Date.distantPast
     private var liveLineShown = false
+    private var reciprocalSteps = 0
     private var developmentSteps = 0
     private var totalSteps = 0
 
@@ -21,16 +22,17 @@ final class ProgressReporter {
     }
 
     func begin(configuration c: SimulationConfiguration, data: DataSplit, outputPath: String, totalSteps: Int, resumedFrom: Int?) {
-        developmentSteps = c.developmentSteps
+        reciprocalSteps = c.developmentSteps
+        developmentSteps = c.developmentSteps + c.descendingSteps
         self.totalSteps = totalSteps
         switch mode {
         case .quiet: return
         case .json:
             JSONLine.emit(["event": "start", "seed": c.seed, "sizes": c.sizes, "ratios": c.ratios, "rule": c.rule.rawValue,
                            "data": data.description, "out": outputPath, "total_steps": totalSteps,
-                           "development_steps": c.developmentSteps, "epochs": c.epochs, "resumed_from_step": resumedFrom as Any])
+                           "development_steps": c.developmentSteps, "descending_steps": c.descendingSteps, "epochs": c.epochs, "resumed_from_step": resumedFrom as Any])
         case .live, .plain:
-            Terminal.standardError("selfassemble \(SelfAssembleVersion.string): seed \(c.seed), sizes \(c.sizes.map(String.init).joined(separator: ",")), rule \(c.rule.rawValue), \(totalSteps) steps (\(c.developmentSteps) development)")
+            Terminal.standardError("selfassemble \(SelfAssembleVersion.string): seed \(c.seed), sizes \(c.sizes.map(String.init).joined(separator: ",")), rule \(c.rule.rawValue), \(totalSteps) steps (development: \(c.developmentSteps) reciprocal + \(c.descendingSteps) descending)")
             Terminal.standardError("data: \(data.description)")
             if let resumedFrom { Terminal.standardError("continuing \(outputPath) from step \(resumedFrom)") }
         }
@@ -58,7 +60,7 @@ final class ProgressReporter {
             Terminal.standardError(ProgressText.event(event, run: run))
         case (.plain, .epochEnded):
             Terminal.standardError(ProgressText.event(event, run: run))
-        case (.plain, .snapshot(let s)) where s.phase == .development && shouldPrintDevelopment(s.step):
+        case (.plain, .snapshot(let s)) where s.phase.isDevelopment && shouldPrintDevelopment(s.step):
             Terminal.standardError(ProgressText.event(event, run: run))
         default:
             return
@@ -81,10 +83,10 @@ final class ProgressReporter {
         }
     }
 
-    /// About ten lines over the development phase, and its last step.
+    /// About ten lines over development, and the last step of each stage.
     private func shouldPrintDevelopment(_ step: Int) -> Bool {
         guard developmentSteps > 0 else { return false }
         let every = max(1, developmentSteps / 10)
-        return step % every == 0 || step == developmentSteps
+        return step % every == 0 || step == reciprocalSteps || step == developmentSteps
     }
 }

@@ -77,6 +77,11 @@ enum ProgressText {
             let gap = (o.summary.finalTestAccuracy - bp.finalTestAccuracy) * 100
             lines.append("  bp test accuracy: \(f(bp.finalTestAccuracy)) (same network, data, seed and budget; difference \(String(format: "%+.1f", gap)) points)")
         }
+        if let tuned = o.tunedComparison {
+            let gap = (o.summary.finalTestAccuracy - tuned.summary.finalTestAccuracy) * 100
+            let grid = tuned.grid.map { String(format: "%g", $0) }.joined(separator: ", ")
+            lines.append("  bp at its best weight decay: \(f(tuned.summary.finalTestAccuracy)) (lambda \(String(format: "%g", tuned.weightDecay)) of \(grid); difference \(String(format: "%+.1f", gap)) points)")
+        }
         lines.append("  motif assembly (thresholds: reciprocity \(o.configuration.thresholds.reciprocity), descending \(o.configuration.thresholds.descending), alignment_H \(o.configuration.thresholds.alignmentH), \(o.configuration.thresholds.consecutive) snapshots):")
         for m in o.summary.finalMotif {
             let i = m.level - 1
@@ -104,6 +109,10 @@ enum ProgressText {
             "levels": o.summary.finalMotif.map(levelJSON),
         ]
         if let bp = o.comparison { object["bp_test_accuracy"] = bp.finalTestAccuracy }
+        if let tuned = o.tunedComparison {
+            object["bp_tuned_test_accuracy"] = tuned.summary.finalTestAccuracy
+            object["bp_tuned_weight_decay"] = Double(tuned.weightDecay)
+        }
         object["diverged_at_step"] = o.summary.divergedAtStep as Any
         return object
     }

@@ -10,6 +10,8 @@ struct SimulationOutcome {
     var outputPath: String
     var summary: SimulationSummary
     var comparison: SimulationSummary?
+    /// bp at its best weight decay from ``BackpropReference/weightDecayGrid``.
+    var tunedComparison: TunedBackprop?
     var seconds: Double
     /// Time the run waited for the snapshot writer, and time the writer's thread spent writing.
     var storeWaitSeconds: Double
@@ -85,23 +87,33 @@ struct SimulationRun {
         }
         let summary = simulation.summary
         var comparison: SimulationSummary? = nil
+        var tuned: TunedBackprop? = nil
         if configuration.compareBackprop {
-            var bp = configuration
-            bp.rule = .bp
-            bp.developmentSteps = 0
-            var reference = try Simulation(configuration: bp, data: simulation.data)
-            comparison = try reference.run { event in
-                reporter.report(event, run: "bp")
-                if let signal = SignalMonitor.pending {
-                    try writer.markInterrupted()
-                    throw RunInterrupted(signal: signal, step: summary.steps, lastSnapshotStep: summary.steps, path: writer.path)
+            // bp at the circuit's settings, then at each weight decay of the grid (the circuit's
+            // own is not run twice).
+            func reference(weightDecay: Float?, label: String) throws -> SimulationSummary {
+                let bp = BackpropReference.configuration(matching: configuration, weightDecay: weightDecay)
+                var reference = try Simulation(configuration: bp, data: simulation.data)
+                return try reference.run { event in
+                    reporter.report(event, run: label)
+                    if let signal = SignalMonitor.pending {
+                        try writer.markInterrupted()
+                        throw RunInterrupted(signal: signal, step: summary.steps, lastSnapshotStep: summary.steps, path: writer.path)
+                    }
                 }
             }
+            let same = try reference(weightDecay: nil, label: "bp")
+            comparison = same
+            let grid = try BackpropReference.weightDecayGrid.map { lambda in
+                (weightDecay: lambda,
+                 summary: lambda == configuration.weightDecay ? same : try reference(weightDecay: lambda, label: "bp weight decay \(lambda)"))
+            }
+            tuned = BackpropReference.best(of: grid)
         }
-        try writer.finish(summary: summary, comparison: comparison)
+        try writer.finish(summary: summary, comparison: comparison, tunedComparison: tuned)
         let (waited, writing) = writer.seconds
         return SimulationOutcome(configuration: configuration, dataDescription: simulation.data.description,
-                                 outputPath: writer.path, summary: summary, comparison: comparison,
+                                 outputPath: writer.path, summary: summary, comparison: comparison, tunedComparison: tuned,
                                  seconds: Date().timeIntervalSince(started), storeWaitSeconds: waited,
                                  storeWriteSeconds: writing, snapshots: writer.snapshotCount, resumedFromStep: resumedFrom)
     }

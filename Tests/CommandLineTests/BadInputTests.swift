@@ -11,7 +11,7 @@ final class BadInputTests: XCTestCase {
 
     private func assertRejected(_ arguments: [String], mentions words: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let out = dir.appendingPathComponent("out.h5")
-        let result = try CommandRunner.run(["simulate", "--out", out.path, "--development-steps", "5", "--epochs", "1"] + arguments, in: dir)
+        let result = try CommandRunner.run(["simulate", "--out", out.path, "--development-steps", "5", "--descending-steps", "2", "--epochs", "1"] + arguments, in: dir)
         XCTAssertNotEqual(result.status, 0, "exit status for \(arguments)", file: file, line: line)
         XCTAssertEqual(result.stderrLines.count, 1, "one line on stderr for \(arguments): \(result.stderr)", file: file, line: line)
         for word in words {
@@ -63,7 +63,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testUnwritableOutputPath() throws {
-        let result = try CommandRunner.run(["simulate", "--out", "/nonexistent-dir/run.h5", "--development-steps", "5", "--epochs", "1"], in: dir)
+        let result = try CommandRunner.run(["simulate", "--out", "/nonexistent-dir/run.h5", "--development-steps", "5", "--descending-steps", "2", "--epochs", "1"], in: dir)
         XCTAssertNotEqual(result.status, 0)
         XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("/nonexistent-dir/run.h5"), result.stderr)

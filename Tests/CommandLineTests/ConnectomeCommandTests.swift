@@ -17,7 +17,7 @@ final class ConnectomeCommandTests: XCTestCase {
 
     func testTheStoredDefinitionReproducesTheRun() throws {
         let first = path("first.h5"), second = path("second.h5"), definition = path("stored.yaml")
-        let run = try CommandRunner.run(["simulate", "--connectome", "default", "--sizes", "16,20,8", "--development-steps", "80",
+        let run = try CommandRunner.run(["simulate", "--connectome", "default", "--sizes", "16,20,8", "--development-steps", "80", "--descending-steps", "40",
                                          "--epochs", "2", "--batch", "16", "--snapshot-every", "30", "--seed", "4", "--quiet",
                                          "--out", first])
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -42,7 +42,7 @@ final class ConnectomeCommandTests: XCTestCase {
         let digits = try CommandRunner.digitsDirectory()
         let out = path("digits.h5")
         let run = try CommandRunner.run(["simulate", "--connectome", connectomes.appendingPathComponent("digits.yaml").path,
-                                         "--data", digits.path, "--epochs", "1", "--development-steps", "20", "--quiet", "--out", out])
+                                         "--data", digits.path, "--epochs", "1", "--development-steps", "20", "--descending-steps", "10", "--quiet", "--out", out])
         XCTAssertEqual(run.status, 0, run.stderr)
         let configuration = try RunReader(path: out).configuration()
         XCTAssertEqual(configuration.epochs, 1)
@@ -73,7 +73,7 @@ final class ConnectomeCommandTests: XCTestCase {
         for file in files {
             XCTAssertTrue(listing.stdout.contains(file), "\(file) listed")
             var arguments = ["simulate", "--connectome", connectomes.appendingPathComponent(file).path, "--epochs", "1",
-                             "--development-steps", "20", "--quiet", "--out", path(file + ".h5")]
+                             "--development-steps", "20", "--descending-steps", "10", "--quiet", "--out", path(file + ".h5")]
             let text = try String(contentsOf: connectomes.appendingPathComponent(file), encoding: .utf8)
             if text.contains("shared/data/digits8x8") {
                 guard let shared else { continue }  // a user's clone has no ../shared

@@ -6,7 +6,7 @@ import XCTest
 /// written before the kill; SIGINT and SIGTERM stop after a snapshot and say how to continue;
 /// `--resume` ends bit-identical to the run left alone; existing files are never overwritten.
 final class CrashSafetyTests: XCTestCase {
-    private let run = ["--sizes", "16,24,12,5", "--development-steps", "400", "--epochs", "40", "--batch", "16",
+    private let run = ["--sizes", "16,24,12,5", "--development-steps", "400", "--descending-steps", "200", "--epochs", "40", "--batch", "16",
                        "--snapshot-every", "20", "--quiet"]
     private var dir: URL!
 
@@ -127,7 +127,7 @@ final class CrashSafetyTests: XCTestCase {
 
     func testExistingFilesAreNeverOverwrittenUnlessAsked() throws {
         let file = path("run.h5")
-        let small = ["--sizes", "8,6,3", "--development-steps", "10", "--epochs", "1", "--batch", "16", "--quiet", "--out", file]
+        let small = ["--sizes", "8,6,3", "--development-steps", "10", "--descending-steps", "5", "--epochs", "1", "--batch", "16", "--quiet", "--out", file]
         XCTAssertEqual(try CommandRunner.run(["simulate"] + small).status, 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: file))
         let again = try CommandRunner.run(["simulate", "--seed", "8"] + small)
@@ -149,7 +149,7 @@ final class CrashSafetyTests: XCTestCase {
 
     func testCompressionLevelChangesTheFileNotTheData() throws {
         let none = path("c0.h5"), most = path("c9.h5")
-        let small = ["--sizes", "32,64,10", "--development-steps", "100", "--epochs", "1", "--quiet"]
+        let small = ["--sizes", "32,64,10", "--development-steps", "100", "--descending-steps", "50", "--epochs", "1", "--quiet"]
         XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--compression", "0", "--out", none]).status, 0)
         XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--compression", "9", "--out", most]).status, 0)
         let a = try RunReader(path: none), b = try RunReader(path: most)

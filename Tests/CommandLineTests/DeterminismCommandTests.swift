@@ -6,7 +6,7 @@ import XCTest
 final class DeterminismCommandTests: XCTestCase {
     private func simulate(seed: Int, out: URL) throws {
         let result = try CommandRunner.run([
-            "simulate", "--seed", "\(seed)", "--sizes", "16,24,12,5", "--development-steps", "120", "--epochs", "2",
+            "simulate", "--seed", "\(seed)", "--sizes", "16,24,12,5", "--development-steps", "120", "--descending-steps", "60", "--epochs", "2",
             "--batch", "16", "--snapshot-every", "40", "--quiet", "--out", out.path,
         ])
         XCTAssertEqual(result.status, 0, result.stderr)

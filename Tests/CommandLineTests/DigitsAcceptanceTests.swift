@@ -52,7 +52,7 @@ final class DigitsAcceptanceTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("control.h5")
         let result = try CommandRunner.run([
-            "simulate", "--seed", "7", "--data", digits.path, "--development-steps", "0", "--plastic", "W,Wbar",
+            "simulate", "--seed", "7", "--data", digits.path, "--development-steps", "0", "--descending-steps", "0", "--plastic", "W,Wbar",
             "--epochs", "10", "--json", "--out", out.path,
         ])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -68,7 +68,7 @@ final class DigitsAcceptanceTests: XCTestCase {
 
         // The plain summary says so in words.
         let plain = try CommandRunner.run([
-            "simulate", "--seed", "7", "--data", digits.path, "--development-steps", "0", "--plastic", "W,Wbar",
+            "simulate", "--seed", "7", "--data", digits.path, "--development-steps", "0", "--descending-steps", "0", "--plastic", "W,Wbar",
             "--epochs", "2", "--quiet", "--out", dir.appendingPathComponent("plain.h5").path,
         ])
         XCTAssertEqual(plain.stdout.components(separatedBy: "not assembled (reciprocity stayed short)").count - 1, 3, plain.stdout)

@@ -3,7 +3,7 @@ import XCTest
 
 /// Progress output: plain lines when not on a terminal, JSON lines with --json, nothing with --quiet.
 final class ProgressOutputTests: XCTestCase {
-    private let small = ["--sizes", "8,10,4", "--development-steps", "40", "--epochs", "2", "--batch", "16", "--snapshot-every", "10"]
+    private let small = ["--sizes", "8,10,4", "--development-steps", "40", "--descending-steps", "20", "--epochs", "2", "--batch", "16", "--snapshot-every", "10"]
 
     func testPlainJSONAndQuiet() throws {
         let dir = try CommandRunner.temporaryDirectory()

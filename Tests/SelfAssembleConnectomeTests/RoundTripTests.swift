@@ -24,7 +24,7 @@ final class RoundTripTests: XCTestCase {
     func testTheRenderedDefaultIsReadable() {
         let text = ConnectomeFile.render(Connectome(name: "default", description: "d"))
         XCTAssertTrue(text.contains("\nlevels:\n  - {size: 128}\n  - {size: 128}\n  - {size: 10}\n"), text)
-        XCTAssertTrue(text.contains("learning: {rule: circuit, eta_w: 0.1, eta_v: 0, weight_decay: 0.001, batch: 32, epochs: 30, plastic: [W, V, Vbar, Wbar], compare_bp: false}"), text)
+        XCTAssertTrue(text.contains("learning: {rule: circuit, eta_w: 0.1, eta_v: 0, weight_decay: 0.0001, batch: 32, epochs: 30, plastic: [W, V, Vbar, Wbar], top_teaching: apical, compare_bp: false}"), text)
         XCTAssertTrue(text.contains("ratio: 2\n"), text)
     }
 

@@ -9,7 +9,7 @@ final class ShippedConnectomeTests: XCTestCase {
     static let required = [
         "default.yaml", "digits.yaml", "ventral-stream.yaml", "eight-hidden.yaml", "ablation-all-plastic.yaml",
         "ablation-vbar-only.yaml", "ablation-wbar-only.yaml", "ablation-v-only.yaml", "ablation-none-plastic.yaml",
-        "linear-sgd.yaml",
+        "linear-sgd.yaml", "version1.yaml", "descending-only.yaml",
     ]
 
     func testTheRequiredFilesAreShipped() throws {
@@ -39,13 +39,31 @@ final class ShippedConnectomeTests: XCTestCase {
         XCTAssertEqual(c.ratios, [2])
         XCTAssertEqual(c.batch, 32)
         XCTAssertEqual(c.developmentSteps, 3_000)
+        XCTAssertEqual(c.descendingSteps, 2_000)
+        XCTAssertEqual(c.descendingRate, 1.3)
+        XCTAssertEqual(c.descendingDecay, 2e-3)
+        XCTAssertEqual(c.topTeaching, .apical)
         XCTAssertEqual(c.epochs, 30)
         XCTAssertEqual(c.etaW, 0.1)
-        XCTAssertEqual(c.weightDecay, 1e-3)
+        XCTAssertEqual(c.weightDecay, 1e-4)
         XCTAssertEqual(c.etaV, 0)
         XCTAssertEqual(Set(c.plastic), Set(ProjectionKind.allCases))
         let expected = TestSupport.packageRoot.appendingPathComponent("../shared/data/digits8x8").standardizedFileURL.path
         XCTAssertEqual(c.data, expected, "the relative data path is resolved against Connectomes/")
+    }
+
+    /// Version 1 is the digits configuration with version 1's development, top-level teaching
+    /// and weight decay; the descending-only control is it with the reciprocal stage off.
+    func testVersion1AndTheDescendingOnlyControlDifferFromDigitsOnlyThere() throws {
+        let digits = try TestSupport.shipped("digits.yaml").configuration
+        var expected = digits
+        expected.descendingSteps = 0
+        expected.topTeaching = .error
+        expected.weightDecay = 1e-3
+        XCTAssertEqual(try TestSupport.shipped("version1.yaml").configuration, expected)
+        expected = digits
+        expected.developmentSteps = 0
+        XCTAssertEqual(try TestSupport.shipped("descending-only.yaml").configuration, expected)
     }
 
     func testVentralStreamNamesItsAreasAndNarrowsUpTheStream() throws {
@@ -62,6 +80,7 @@ final class ShippedConnectomeTests: XCTestCase {
         XCTAssertEqual(c.sizes, [64] + Array(repeating: 100, count: 8) + [10])
         XCTAssertEqual(c.ratios, [2])
         XCTAssertEqual(c.developmentSteps, 2_000)
+        XCTAssertEqual(c.descendingSteps, 2_000)
         XCTAssertEqual(c.rule, .circuit)
     }
 
@@ -108,6 +127,7 @@ final class ShippedConnectomeTests: XCTestCase {
             var c = try TestSupport.shipped(file).configuration
             c.data = nil
             c.developmentSteps = min(c.developmentSteps, 2)
+            c.descendingSteps = min(c.descendingSteps, 2)
             c.epochs = 1
             let data = GaussianClusters.task(for: c)
             var simulation = try Simulation(configuration: c, data: data)

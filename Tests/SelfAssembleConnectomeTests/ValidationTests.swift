@@ -102,7 +102,7 @@ final class ValidationTests: XCTestCase {
     }
 
     func testNothingToSimulate() {
-        TestSupport.assertRejects("development: {steps: 0}\nlearning: {epochs: 0}\n", field: "learning.epochs", line: 2,
+        TestSupport.assertRejects("development: {steps: 0, descending_steps: 0}\nlearning: {epochs: 0}\n", field: "learning.epochs", line: 2,
                                   problem: ["nothing to simulate"])
     }
 

@@ -13,6 +13,7 @@ enum ExportFixture {
         c.sizes = sizes
         c.ratios = [2]
         c.developmentSteps = 20
+        c.descendingSteps = 10
         c.epochs = 2
         c.batch = 8
         c.snapshotEvery = 5

@@ -81,7 +81,7 @@ final class SharedRuns: @unchecked Sendable {
     static func control() throws -> String {
         let data = try SharedData.digits()
         return try shared.run("control") {
-            try CLI.simulate(["--seed", "7", "--data", data, "--development-steps", "0", "--plastic", "W,Wbar"], to: $0)
+            try CLI.simulate(["--seed", "7", "--data", data, "--development-steps", "0", "--descending-steps", "0", "--plastic", "W,Wbar"], to: $0)
         }
     }
 
@@ -89,7 +89,7 @@ final class SharedRuns: @unchecked Sendable {
     static func gentleControl() throws -> String {
         let data = try SharedData.digits()
         return try shared.run("gentle-control") {
-            try CLI.simulate(["--seed", "7", "--data", data, "--development-steps", "0", "--plastic", "W,Wbar",
+            try CLI.simulate(["--seed", "7", "--data", data, "--development-steps", "0", "--descending-steps", "0", "--plastic", "W,Wbar",
                               "--eta-w", "0.02", "--epochs", "10"], to: $0)
         }
     }

@@ -86,7 +86,7 @@ final class H5pyCompatibilityTests: XCTestCase {
                        bits([run.summary.finalTestAccuracy]))
         XCTAssertEqual(bits(Python.exact(summary["test_accuracy_by_epoch"] as? [String])), bits(run.summary.testAccuracyByEpoch))
         XCTAssertEqual(summary["rule"] as? String, "circuit")
-        XCTAssertEqual(summary["steps"] as? Int, 32)
+        XCTAssertEqual(summary["steps"] as? Int, 42)
         XCTAssertEqual(summary["diverged_at_step"] as? Int, -1)
         let comparison = try XCTUnwrap(json["comparison"] as? [String: Any])
         let bp = try XCTUnwrap(run.comparison)

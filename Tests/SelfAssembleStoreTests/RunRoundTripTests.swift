@@ -12,13 +12,13 @@ final class RunRoundTripTests: XCTestCase {
         let run = try TinyRun.write(to: path, thresholds: TinyRun.permissive)
         let reader = try RunReader(path: path)
 
-        // 0, 5, ..., 20 (end of development), 25, 30, 32 (last step).
-        XCTAssertEqual(run.snapshots.map(\.step), [0, 5, 10, 15, 20, 25, 30, 32])
+        // 0, 5, ..., 20 (end of the reciprocal stage), 25, 30 (end of the descending stage), 35, 40, 42 (last step).
+        XCTAssertEqual(run.snapshots.map(\.step), [0, 5, 10, 15, 20, 25, 30, 35, 40, 42])
         XCTAssertEqual(reader.snapshotCount, run.snapshots.count)
         XCTAssertEqual(try reader.steps(), run.snapshots.map(\.step))
         XCTAssertEqual(try reader.phases(), run.snapshots.map(\.phase))
         XCTAssertEqual(try reader.epochs(), run.snapshots.map(\.epoch))
-        XCTAssertTrue(try reader.phases().contains(.development) && reader.phases().contains(.learning))
+        XCTAssertTrue(try reader.phases().contains(.reciprocalStage) && reader.phases().contains(.learning))
 
         XCTAssertEqual(try reader.projectionNames(),
                        ["W_1", "V_1", "Vbar_1", "W_2", "V_2", "Vbar_2", "Wbar_2", "W_3", "V_3", "Vbar_3", "Wbar_3"])
@@ -80,7 +80,7 @@ final class RunRoundTripTests: XCTestCase {
 
         let summary = try XCTUnwrap(try reader.summary())
         XCTAssertEqual(summary.rule, "circuit")
-        XCTAssertEqual(summary.steps, 32)
+        XCTAssertEqual(summary.steps, 42)
         XCTAssertEqual(summary.finalTestAccuracy.bitPattern, run.summary.finalTestAccuracy.bitPattern)
         XCTAssertEqual(bits(summary.testAccuracyByEpoch), bits(run.summary.testAccuracyByEpoch))
         XCTAssertEqual(summary.testAccuracyByEpoch.count, 2)
@@ -94,7 +94,7 @@ final class RunRoundTripTests: XCTestCase {
 
     func testOnsetsWithAndWithoutAssembly() throws {
         let directory = try TemporaryDirectory()
-        // Default thresholds cannot be met in 32 steps: every level stays unassembled (-1).
+        // Default thresholds cannot be met in 42 steps: every level stays unassembled (-1).
         let strict = directory.file("strict.h5")
         let run = try TinyRun.write(to: strict, compare: false)
         XCTAssertEqual(run.summary.onsets, [nil, nil, nil])

@@ -14,6 +14,7 @@ enum TinyRun {
         c.ratios = [2]
         c.rule = rule
         c.developmentSteps = rule == .bp ? 0 : 20
+        c.descendingSteps = rule == .bp ? 0 : 10
         c.epochs = 2
         c.batch = 8
         c.snapshotEvery = 5

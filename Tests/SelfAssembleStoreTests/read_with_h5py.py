@@ -180,14 +180,17 @@ def main(path, expected_compression=None):
         check_series(snapshots["step"], "int64", S, (), 0)
         check_series(snapshots["phase"], "uint8", S, (), 0)
         check_series(snapshots["epoch"], "int32", S, (), 0)
-        expect(string_attribute(snapshots["phase"], "labels", "/snapshots/phase") == "0=development,1=learning", "/snapshots/phase: labels")
+        expect(string_attribute(snapshots["phase"], "labels", "/snapshots/phase")
+               == "0=development (reciprocal stage),1=learning,2=development (descending stage)", "/snapshots/phase: labels")
         steps = snapshots["step"][()]
         phases = snapshots["phase"][()]
         result["steps"] = plain(steps)
         result["phases"] = plain(phases)
         result["epochs"] = plain(snapshots["epoch"][()])
         expect(all(a < b for a, b in zip(steps, steps[1:])), "/snapshots/step: not increasing")
-        expect(set(phases.tolist()) <= {0, 1}, "/snapshots/phase: codes other than 0 and 1")
+        expect(set(phases.tolist()) <= {0, 1, 2}, "/snapshots/phase: codes other than 0, 1 and 2")
+        order = [{0: 0, 2: 1, 1: 2}[int(p)] for p in phases]
+        expect(order == sorted(order), "/snapshots/phase: not reciprocal stage, descending stage, learning in that order")
 
         # Checkpoints: one JSON text per snapshot, taken at that snapshot's step.
         checkpoints = f["resume"]["checkpoint"]

@@ -6,7 +6,8 @@ final class DeterminismTests: XCTestCase {
         var c = SimulationConfiguration()
         c.seed = seed
         c.sizes = [16, 20, 8]
-        c.developmentSteps = 60
+        c.developmentSteps = 40
+        c.descendingSteps = 20
         c.epochs = 2
         c.batch = 16
         c.snapshotEvery = 25
@@ -27,8 +28,9 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(snapsA.map(\.step), snapsB.map(\.step))
         XCTAssertEqual(snapsA.map(\.motif), snapsB.map(\.motif))
         XCTAssertNotEqual(a.finalCircuit, c.finalCircuit)
-        XCTAssertEqual(snapsA.map(\.step), [0, 25, 50, 60, 75, 84], "first, every 25, end of development, last")
-        XCTAssertEqual(snapsA.map(\.phase), [.development, .development, .development, .development, .learning, .learning])
+        XCTAssertEqual(snapsA.map(\.step), [0, 25, 40, 50, 60, 75, 84], "first, every 25, end of each development stage, last")
+        XCTAssertEqual(snapsA.map(\.phase), [.reciprocalStage, .reciprocalStage, .reciprocalStage, .descendingStage,
+                                             .descendingStage, .learning, .learning])
     }
 
     func testGeneratorIsReproducibleAndStreamsAreIndependent() {

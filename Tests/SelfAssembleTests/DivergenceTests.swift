@@ -8,6 +8,7 @@ final class DivergenceTests: XCTestCase {
         var c = SimulationConfiguration()
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
+        c.descendingSteps = 0
         c.etaW = 1e4
         c.weightDecay = 0
         c.epochs = 20
@@ -37,6 +38,7 @@ final class DivergenceTests: XCTestCase {
         var c = SimulationConfiguration()
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
+        c.descendingSteps = 0
         c.etaW = 3e38  // finite updates of order 100 times this rate overflow Float
         c.weightDecay = 0
         c.batch = 4

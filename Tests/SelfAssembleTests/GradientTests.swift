@@ -1,9 +1,10 @@
 import SelfAssemble
 import XCTest
 
-/// Acceptance 3 of the engine: backpropagation is exact, and once the motif is in place the
-/// circuit's own update is dW_l = -eta H_l grad_{W_l} at every level below the top (and
-/// -eta grad at the top, which the error module trains directly).
+/// Backpropagation is exact, and once the motif is in place the circuit's own update is
+/// dW_l = -eta H_l grad_{W_l} at every level, the top included (model.md version 2: the top
+/// level learns from its apical input); with the top taught by the error (version 1) it is
+/// -eta grad at the top.
 final class GradientTests: XCTestCase {
     func testBackpropMatchesFiniteDifferences() {
         for activation in Activation.allCases { checkBackprop(activation: activation) }
@@ -41,10 +42,12 @@ final class GradientTests: XCTestCase {
     }
 
     func testAssembledMotifComputesTheMatrixLearningRateGradient() {
-        for activation in [Activation.relu, .tanh] { checkAssembledMotif(upstream: activation) }
+        for activation in [Activation.relu, .tanh] {
+            for top in TopTeaching.allCases { checkAssembledMotif(upstream: activation, top: top) }
+        }
     }
 
-    private func checkAssembledMotif(upstream: Activation) {
+    private func checkAssembledMotif(upstream: Activation, top: TopTeaching) {
         let dynamics = CircuitDynamics(upstreamActivation: upstream)
         var circuit = TestSupport.circuit(sizes: [12, 16, 14, 10, 5], ratio: 2, seed: 5)
         // Assemble the motif by hand: V_l = Vbar_l^T, Wbar_l = W_l^T pinv(V_l).
@@ -58,19 +61,25 @@ final class GradientTests: XCTestCase {
         let eta: Float = 0.05
         let rates = PlasticitySettings(etaW: eta, etaV: 0, weightDecay: 0)
         var updatedByCircuit = circuit
-        updatedByCircuit.apply(CircuitRule(dynamics: dynamics).plasticity(of: circuit, input: x, labels: y), settings: rates)
+        updatedByCircuit.apply(CircuitRule(dynamics: dynamics, topTeaching: top).plasticity(of: circuit, input: x, labels: y),
+                               settings: rates)
         let bp = BackpropRule(dynamics: dynamics).plasticity(of: circuit, input: x, labels: y)
         for l in 1...circuit.levels {
             var dW = updatedByCircuit[l].W
             BLAS.axpy(-1, circuit[l].W, &dW)
             let minusGrad = bp[l].W!
-            // The top level's learning-rate matrix is the identity: the error module trains it.
-            let H = l == circuit.levels ? identity(minusGrad.rows) : circuit.learningRateMatrix(level: l)
+            // Taught by the error (version 1), the top level's learning-rate matrix is the identity.
+            let byError = l == circuit.levels && top == .error
+            let H = byError ? identity(minusGrad.rows) : circuit.learningRateMatrix(level: l)
             let expected = BLAS.product(H, minusGrad, alpha: eta)
-            XCTAssertLessThan(TestSupport.relativeError(dW, expected), 1e-4, "level \(l), \(upstream): dW vs -eta H grad")
+            XCTAssertLessThan(TestSupport.relativeError(dW, expected), 1e-4, "level \(l), \(upstream), top \(top): dW vs -eta H grad")
+            if l == circuit.levels && top == .apical {
+                // H_L is not a multiple of the identity: the apical top really differs from -grad.
+                XCTAssertGreaterThan(TestSupport.relativeError(dW, BLAS.product(identity(minusGrad.rows), minusGrad, alpha: eta)), 0.05)
+            }
         }
         // And the monitor sees it: alignment_H is 1 at every level.
-        let monitor = MotifMonitor(probeInput: x, probeLabels: y, dynamics: dynamics)
+        let monitor = MotifMonitor(probeInput: x, probeLabels: y, dynamics: dynamics, topTeaching: top)
         for m in monitor.measure(circuit) {
             XCTAssertEqual(m.alignmentH, 1, accuracy: 1e-5, "alignment_H at level \(m.level)")
             XCTAssertEqual(m.reciprocity, 1, accuracy: 1e-6)

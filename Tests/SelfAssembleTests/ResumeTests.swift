@@ -9,6 +9,7 @@ final class ResumeTests: XCTestCase {
         c.seed = 5
         c.sizes = [16, 20, 12, 6]
         c.developmentSteps = 300
+        c.descendingSteps = 100
         c.epochs = 4
         c.batch = 16
         c.snapshotEvery = 40

@@ -1,19 +1,25 @@
-/// The circuit's own learning rule: every update is local, post x pre of the synapse's two
-/// groups, with the apical input setting the change at the basal synapses (heterosynaptic):
+/// The circuit's own learning rule (model.md, "Plasticity", learning phase; version 2): every
+/// update is local, post x pre of the synapse's two groups, with the apical input setting the
+/// change at the basal synapses (heterosynaptic):
 ///
-///     dW_l    = -a_l h_{l-1}^T     (top level: -d_L h_{L-1}^T, the error module's output)
+///     dW_l    = -a_l h_{l-1}^T     at every level, the top included (a_L = Vbar_L g_L, d_L = e)
 ///     db_l    = -a_l
 ///     dWbar_l = -h_{l-1} g_l^T     (post: U_{l-1}'s rate; pre: D_l's activity)
 ///     dV_l    = +g_l d_l^T,  dVbar_l = +d_l g_l^T
 ///
-/// summed over the batch. Once V_l = Vbar_l^T and Wbar_l V_l = W_l^T, d_l is exactly
-/// backpropagation's error and dW_l = -H_l grad_{W_l} with H_l = Vbar_l Vbar_l^T.
+/// summed over the batch (shapes: a_l is B x n_l, h_{l-1} B x n_{l-1}, g_l B x m_l, d_l B x n_l).
+/// Once V_l = Vbar_l^T and Wbar_l V_l = W_l^T, d_l is exactly backpropagation's error and
+/// dW_l = -H_l grad_{W_l} with H_l = Vbar_l Vbar_l^T at every level. With
+/// ``TopTeaching/error`` (version 1, an ablation) the top level learns from d_L = e instead:
+/// dW_L = -grad_{W_L}.
 public struct CircuitRule: LearningRule {
     public let dynamics: CircuitDynamics
+    public let topTeaching: TopTeaching
     public var name: String { RuleKind.circuit.rawValue }
 
-    public init(dynamics: CircuitDynamics = CircuitDynamics()) {
+    public init(dynamics: CircuitDynamics = CircuitDynamics(), topTeaching: TopTeaching = .apical) {
         self.dynamics = dynamics
+        self.topTeaching = topTeaching
     }
 
     public func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity {
@@ -23,7 +29,7 @@ public struct CircuitRule: LearningRule {
         let L = circuit.levels
         var levels = [LevelPlasticity]()
         for l in 1...L {
-            let teaching = l == L ? down.d[L] : down.a[l]
+            let teaching = l == L && topTeaching == .error ? down.d[L] : down.a[l]
             let dW = BLAS.product(teaching, transposeA: true, up.h[l - 1], alpha: -1)
             let db = teaching.columnSums().map { -$0 }
             let dWbar = l >= 2 ? BLAS.product(up.h[l - 1], transposeA: true, down.g[l], alpha: -1) : nil

@@ -18,9 +18,9 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     /// Exact backpropagation on the same upstream network.
     case bp
 
-    public func makeRule(dynamics: CircuitDynamics) -> any LearningRule {
+    public func makeRule(dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical) -> any LearningRule {
         switch self {
-        case .circuit: CircuitRule(dynamics: dynamics)
+        case .circuit: CircuitRule(dynamics: dynamics, topTeaching: topTeaching)
         case .bp: BackpropRule(dynamics: dynamics)
         }
     }

@@ -5,8 +5,9 @@ public struct LevelMotifMetrics: Equatable, Sendable, Codable {
     public var reciprocity: Double
     /// cos(Wbar_l V_l, W_l^T); nil at level 1, which has no Wbar.
     public var descending: Double?
-    /// cos(dW_l, -H_l grad_{W_l}) on the probe batch. At the top level the error module trains
-    /// W_L directly (its learning-rate matrix is the identity), so there it equals alignment_bp.
+    /// cos(dW_l, -H_l grad_{W_l}) on the probe batch, at every level. With the top level taught
+    /// by the error (version 1, ``TopTeaching/error``) W_L's learning-rate matrix is the
+    /// identity, so there it equals alignment_bp.
     public var alignmentH: Double
     /// cos(dW_l, -grad_{W_l}) on the probe batch.
     public var alignmentBP: Double
@@ -30,10 +31,10 @@ public struct MotifMonitor: Sendable {
     public let circuitRule: CircuitRule
     public let reference: BackpropRule
 
-    public init(probeInput: Matrix, probeLabels: [Int], dynamics: CircuitDynamics) {
+    public init(probeInput: Matrix, probeLabels: [Int], dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical) {
         self.probeInput = probeInput
         self.probeLabels = probeLabels
-        circuitRule = CircuitRule(dynamics: dynamics)
+        circuitRule = CircuitRule(dynamics: dynamics, topTeaching: topTeaching)
         reference = BackpropRule(dynamics: dynamics)
     }
 
@@ -46,7 +47,8 @@ public struct MotifMonitor: Sendable {
             let dW = circuitStep[l].W!, minusGrad = bpStep[l].W!
             let H = circuit.learningRateMatrix(level: l)
             let alignmentBP = cosineSimilarity(dW, minusGrad)
-            let alignmentH = l == L ? alignmentBP : cosineSimilarity(dW, BLAS.product(H, minusGrad))
+            let topByError = l == L && circuitRule.topTeaching == .error
+            let alignmentH = topByError ? alignmentBP : cosineSimilarity(dW, BLAS.product(H, minusGrad))
             var descending: Double? = nil
             if let wbar = s.Wbar {
                 descending = cosineSimilarity(BLAS.product(wbar, s.V), s.W.transposed)

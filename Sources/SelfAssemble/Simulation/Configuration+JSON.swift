@@ -10,7 +10,28 @@ extension SimulationConfiguration {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
+    /// Reads a configuration written by this or an earlier version. A key that an earlier
+    /// version did not write takes the value that version ran with (``legacyValues``), so an
+    /// old run file reads back as the run it recorded.
     public init(json: String) throws {
-        self = try JSONDecoder().decode(Self.self, from: Data(json.utf8))
+        var data = Data(json.utf8)
+        if var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let missing = Self.legacyValues.filter { object[$0.key] == nil }
+            if !missing.isEmpty {
+                object.merge(missing) { stored, _ in stored }
+                data = try JSONSerialization.data(withJSONObject: object)
+            }
+        }
+        self = try JSONDecoder().decode(Self.self, from: data)
     }
+
+    /// Fields added after the first file format, with the value that files without them ran
+    /// with: version 1 of the model had no descending stage and taught the top level by e.
+    /// (Immutable; `Any` only because JSONSerialization speaks it.)
+    nonisolated(unsafe) static let legacyValues: [String: Any] = [
+        "descendingSteps": 0,
+        "descendingRate": 1.3,
+        "descendingDecay": 2e-3,
+        "topTeaching": TopTeaching.error.rawValue,
+    ]
 }

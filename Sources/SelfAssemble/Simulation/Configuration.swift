@@ -17,13 +17,23 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     public var batch: Int = 32
     /// Learning epochs (passes over the training set).
     public var epochs: Int = 30
+    /// Steps of the reciprocal stage of development (stage 1: V and Vbar become reciprocal).
     public var developmentSteps: Int = 3_000
-    /// eta_dev, the Hebbian rate of V and Vbar during development.
+    /// eta_dev, the Hebbian rate of V and Vbar during the reciprocal stage.
     public var developmentRate: Float = 0.05
+    /// Steps of the descending stage of development (stage 2: W and Wbar learn from noise until
+    /// Wbar_l V_l = W_l^T); 0 turns it off (version 1).
+    public var descendingSteps: Int = 2_000
+    /// eta_d, the rate of W and Wbar during the descending stage.
+    public var descendingRate: Float = 1.3
+    /// lambda_d, the decay of W and Wbar per step during the descending stage.
+    public var descendingDecay: Float = 2e-3
+    /// What teaches the top level's W_L: its apical input (version 2) or the error (version 1).
+    public var topTeaching: TopTeaching = .apical
     public var etaW: Float = 0.1
     /// eta_V during learning; 0 (V and Vbar fixed after development) performs best.
     public var etaV: Float = 0
-    public var weightDecay: Float = 1e-3
+    public var weightDecay: Float = 1e-4
     /// The projection kinds that are plastic, in every phase.
     public var plastic: [ProjectionKind] = ProjectionKind.allCases
     /// A snapshot every this many steps (and at the first step, the end of development and the last step).
@@ -64,6 +74,9 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
         try require(etaW >= 0 && etaW.isFinite, "eta-w must be a finite number >= 0, got \(etaW)")
         try require(etaV >= 0 && etaV.isFinite, "eta-v must be a finite number >= 0, got \(etaV)")
         try require(developmentRate >= 0 && developmentRate.isFinite, "development rate must be a finite number >= 0, got \(developmentRate)")
+        try require(descendingSteps >= 0, "descending-steps must be 0 or more, got \(descendingSteps)")
+        try require(descendingRate >= 0 && descendingRate.isFinite, "descending-rate must be a finite number >= 0, got \(descendingRate)")
+        try require(descendingDecay >= 0 && descendingDecay < 1, "descending-decay must be in [0, 1), got \(descendingDecay)")
         try require(weightDecay >= 0 && weightDecay < 1, "weight-decay must be in [0, 1), got \(weightDecay)")
         try require(snapshotEvery >= 1, "snapshot-every must be a positive integer, got \(snapshotEvery)")
         try require(probeSize >= 1, "probe size must be a positive integer, got \(probeSize)")
@@ -74,7 +87,8 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
             try require(names.count == architecture.levels, "level names: \(names.count) given for \(architecture.levels) levels")
             try require(Set(names).count == names.count && !names.contains(""), "level names must be distinct and not empty")
         }
-        try require(developmentSteps + epochs > 0, "nothing to simulate: development-steps and epochs are both 0")
+        try require(developmentSteps + descendingSteps + epochs > 0,
+                    "nothing to simulate: development-steps, descending-steps and epochs are all 0")
         return architecture
     }
 }

@@ -1,5 +1,6 @@
-/// A run of the circuit: the development phase, then the learning phase, with snapshots and
-/// the assembly detector. Pure computation: what happens is reported through events, and
+/// A run of the circuit: development in two stages of spontaneous activity (the reciprocal
+/// stage, then the descending stage), then the learning phase, with snapshots and the
+/// assembly detector. Pure computation: what happens is reported through events, and
 /// the command-line tool and the HDF5 store listen.
 ///
 /// The whole mutable state sits in stored properties (weights, generators, data order, step),
@@ -10,7 +11,8 @@ public struct Simulation: Sendable {
     public let data: DataSplit
     public let rule: any LearningRule
     public let monitor: MotifMonitor
-    public let development: SpontaneousActivity
+    public let reciprocalStage: ReciprocalStage
+    public let descendingStage: DescendingStage
     public let batchesPerEpoch: Int
     /// Rates, decay and plastic kinds, resolved once (not rebuilt in every step).
     public let plasticity: PlasticitySettings
@@ -25,9 +27,22 @@ public struct Simulation: Sendable {
     /// The step at which learning diverged (its update was not finite and was not applied).
     public var divergedAtStep: Int? { checkpoint.divergedAtStep }
 
+    /// Steps of the reciprocal stage, the first of development.
     public var developmentSteps: Int { configuration.developmentSteps }
-    public var totalSteps: Int { developmentSteps + configuration.epochs * batchesPerEpoch }
-    public var phase: Phase { step < developmentSteps ? .development : .learning }
+    /// The step at which development (both stages) ends and learning begins.
+    public var developmentEnd: Int { configuration.developmentSteps + configuration.descendingSteps }
+    public var totalSteps: Int { developmentEnd + configuration.epochs * batchesPerEpoch }
+    /// The phase of the next update.
+    public var phase: Phase { phase(ofUpdate: step) }
+
+    /// The phase of the update that takes the circuit from step `update` to `update + 1`.
+    public func phase(ofUpdate update: Int) -> Phase {
+        update < developmentSteps ? .reciprocalStage : update < developmentEnd ? .descendingStage : .learning
+    }
+
+    /// The phase a recorded step belongs to: the phase of the update that produced it (step 0,
+    /// the random circuit, belongs to the first phase of the run).
+    public func phase(ofRecordedStep recorded: Int) -> Phase { phase(ofUpdate: max(recorded - 1, 0)) }
     /// At the last step, or stopped by divergence.
     public var isFinished: Bool { step >= totalSteps || divergedAtStep != nil }
 
@@ -40,12 +55,15 @@ public struct Simulation: Sendable {
         self.configuration = configuration
         self.architecture = architecture
         self.data = data
-        rule = configuration.rule.makeRule(dynamics: configuration.dynamics)
+        rule = configuration.rule.makeRule(dynamics: configuration.dynamics, topTeaching: configuration.topTeaching)
         var probeRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.probeBatch.rawValue)
         let probe = data.train.subset(probeRng.permutation(data.train.count).prefix(configuration.probeSize))
-        monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels, dynamics: configuration.dynamics)
-        development = SpontaneousActivity(rate: configuration.developmentRate, batch: configuration.batch,
+        monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels, dynamics: configuration.dynamics,
+                               topTeaching: configuration.topTeaching)
+        reciprocalStage = ReciprocalStage(rate: configuration.developmentRate, batch: configuration.batch,
                                           downstreamActivation: configuration.downstreamActivation)
+        descendingStage = DescendingStage(rate: configuration.descendingRate, decay: configuration.descendingDecay,
+                                          batch: configuration.batch, downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
         plasticity = configuration.plasticitySettings
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
@@ -62,7 +80,7 @@ public struct Simulation: Sendable {
         }
         self.circuit = circuit
         self.checkpoint = checkpoint
-        let learningStep = checkpoint.step - developmentSteps
+        let learningStep = checkpoint.step - developmentEnd
         if learningStep > 0 && learningStep % batchesPerEpoch != 0 {
             var rng = checkpoint.epochStartDataRng
             epochOrder = rng.permutation(data.train.count)
@@ -88,15 +106,20 @@ public struct Simulation: Sendable {
     /// Takes one step (development or learning) and reports what it produced.
     public mutating func advance(_ onEvent: (SimulationEvent) throws -> Void) throws {
         precondition(!isFinished, "the run is finished")
-        if phase == .development {
-            development.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
-        } else if try !learningStep(onEvent) {
+        switch phase {
+        case .reciprocalStage:
+            reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+        case .descendingStage:
+            descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+        case .learning where try !learningStep(onEvent):
             // A diverging circuit is an outcome (a circuit without development typically does
             // this), not a failure: stop with the last finite state and record it.
             checkpoint.divergedAtStep = step
             if checkpoint.lastRecordedStep != step { try record(onEvent) }
             try onEvent(.diverged(step: step))
             return
+        case .learning:
+            break
         }
         checkpoint.step += 1
         if isSnapshotStep { try record(onEvent) }
@@ -105,7 +128,7 @@ public struct Simulation: Sendable {
 
     /// One minibatch of the learning phase; false when its plasticity is not finite (not applied).
     private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws -> Bool {
-        let learningStep = step - developmentSteps
+        let learningStep = step - developmentEnd
         let position = learningStep % batchesPerEpoch
         if position == 0 {
             checkpoint.epochStartDataRng = checkpoint.dataRng
@@ -132,9 +155,10 @@ public struct Simulation: Sendable {
         return true
     }
 
-    /// Snapshots at the first step, every `snapshotEvery` steps, at the end of development and at the last step.
+    /// Snapshots at the first step, every `snapshotEvery` steps, at the end of each development
+    /// stage and at the last step.
     private var isSnapshotStep: Bool {
-        step % configuration.snapshotEvery == 0 || step == developmentSteps || step == totalSteps
+        step % configuration.snapshotEvery == 0 || step == developmentSteps || step == developmentEnd || step == totalSteps
     }
 
     /// Measures and reports a snapshot. The weights are checked here, once per snapshot rather
@@ -151,13 +175,13 @@ public struct Simulation: Sendable {
             try onEvent(.assembled(level: level, onsetStep: detector.onsets[level - 1]!))
         }
         try onEvent(.snapshot(Snapshot(
-            step: step, phase: step <= developmentSteps && developmentSteps > 0 ? .development : .learning,
+            step: step, phase: phase(ofRecordedStep: step),
             epoch: completedEpochs, circuit: circuit, motif: motif,
             trainLoss: trainLoss, trainAccuracy: trainAccuracy, testAccuracy: checkpoint.latestTestAccuracy,
             checkpoint: checkpoint)))
     }
 
-    public var completedEpochs: Int { max(0, step - developmentSteps) / max(batchesPerEpoch, 1) }
+    public var completedEpochs: Int { max(0, step - developmentEnd) / max(batchesPerEpoch, 1) }
     private var trainLoss: Double {
         checkpoint.epochSamples > 0 ? checkpoint.epochLoss / Double(checkpoint.epochSamples) : .nan
     }

@@ -88,13 +88,18 @@ public struct FileAssembly: Codable, Equatable, Sendable {
 
 public struct Timeline: Codable, Equatable, Sendable {
     public var steps: [Int]
-    /// `development` or `learning`.
+    /// A ``Phase`` raw value per snapshot: `reciprocal-stage`, `descending-stage` or `learning`.
     public var phases: [String]
     public var epochs: [Int]
 
-    /// The last snapshot of the development phase (the run records one at exactly its last
+    /// The last snapshot of development, either stage (the run records one at exactly its last
     /// step), nil when the run had none.
-    public var endOfDevelopment: Int? { phases.lastIndex(of: Phase.development.rawValue) }
+    public var endOfDevelopment: Int? {
+        phases.lastIndex { Phase(rawValue: $0)?.isDevelopment ?? false }
+    }
+
+    /// The last snapshot of the reciprocal stage, nil when the run had none.
+    public var endOfReciprocalStage: Int? { phases.lastIndex(of: Phase.reciprocalStage.rawValue) }
 }
 
 /// Why a snapshot is analysed.

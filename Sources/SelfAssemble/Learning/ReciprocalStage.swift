@@ -1,10 +1,11 @@
-/// The development phase: spontaneous activity before any task input. Every level gets
-/// white-noise gated activity d_l ~ N(0, 1)/B (a batch of B rows), D_l responds with
-/// g_l = phi(V_l d_l), and only V_l and Vbar_l change, by the reciprocal Hebbian rule and
-/// synaptic scaling. Because both receive the same update, transposed, their shared part
-/// grows while their independent random parts do not: Vbar_l turns into V_l^T.
-public struct SpontaneousActivity: Sendable {
-    /// eta_dev, the Hebbian rate of development.
+/// Development, stage 1: the reciprocal stage (model.md, "Plasticity", development 1).
+/// Spontaneous activity before any task input: every level gets white-noise gated activity
+/// d_l ~ N(0, 1)/B (a batch of B rows, B x n_l), D_l responds with g_l = phi(V_l d_l), and only
+/// V_l and Vbar_l change, by the reciprocal Hebbian rule and synaptic scaling at rate eta_dev.
+/// Because both receive the same update, transposed, their shared part grows while their
+/// independent random parts do not: Vbar_l turns into V_l^T (reciprocity).
+public struct ReciprocalStage: Sendable {
+    /// eta_dev, the Hebbian rate (model.md: 0.05).
     public var rate: Float
     /// Rows of noise per step.
     public var batch: Int
@@ -16,7 +17,7 @@ public struct SpontaneousActivity: Sendable {
         self.downstreamActivation = downstreamActivation
     }
 
-    /// One development step on every level. Kinds missing from `plastic` stay unchanged.
+    /// One step on every level. Kinds missing from `plastic` stay unchanged.
     public func step(_ circuit: inout Circuit, plastic: Set<ProjectionKind>, using rng: inout Xoshiro256StarStar) {
         let noiseStd = 1 / Float(batch)
         for l in 1...circuit.levels {
