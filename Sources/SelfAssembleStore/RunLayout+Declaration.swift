@@ -58,6 +58,10 @@ extension RunLayout {
                 if case .creation(let metadata) = moment { return metadata.connectome.map(AttributeValue.string) }
                 return nil
             },
+            LayoutAttribute(name: Root.replaces, type: .string, presence: .optional) { moment in
+                if case .creation(let metadata) = moment { return metadata.replaces.map(AttributeValue.string) }
+                return nil
+            },
         ]
     }
 

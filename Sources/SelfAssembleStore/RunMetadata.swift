@@ -13,6 +13,9 @@ public struct RunMetadata: Sendable {
     public var thresholds: AssemblyThresholds
     /// The resolved circuit definition as YAML (root attribute `connectome`), when known.
     public var connectome: String?
+    /// The name of the file a partial run replaces once complete (root attribute `replaces`,
+    /// in the same directory); set by ``RunWriter`` for a replacement, nil otherwise.
+    public var replaces: String?
 
     public init(configurationJSON: String, seed: UInt64, dataDescription: String, architecture: Architecture, thresholds: AssemblyThresholds) {
         self.configurationJSON = configurationJSON
