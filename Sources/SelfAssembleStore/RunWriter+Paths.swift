@@ -36,6 +36,20 @@ extension RunWriter {
         }
     }
 
+    /// Checks that a run file can be continued in place (and renamed over the file it
+    /// replaces), before HDF5 opens it for writing.
+    static func checkContinuable(_ path: String, replacing destination: String?) throws {
+        if access(path, W_OK) != 0 && errno != ENOENT {
+            throw StoreError("cannot continue \(path): it is not writable (\(String(cString: strerror(errno)))); copy it to a writable place and continue the copy")
+        }
+        if destination != nil {
+            let directory = (path as NSString).deletingLastPathComponent
+            if access(directory.isEmpty ? "." : directory, W_OK) != 0 {
+                throw StoreError("cannot continue \(path): its directory is not writable (\(String(cString: strerror(errno)))), so the finished run could not replace \(destination!)")
+            }
+        }
+    }
+
     static func refusingToOverwrite(_ path: String) -> StoreError {
         StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
     }

@@ -106,6 +106,7 @@ public final class RunWriter {
         self.metadata = metadata
         // A partial run finishes by replacing the file it was started to replace.
         destination = metadata.replaces.map { Self.sibling(of: path, named: $0) } ?? path
+        try Self.checkContinuable(path, replacing: metadata.replaces == nil ? nil : destination)
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
         let file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDWR(), fapl.id), .file,
