@@ -51,6 +51,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
+            name: "selfassemble-bench",
+            dependencies: ["SelfAssemble", "SelfAssembleStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "benchmarks/performance/selfassemble-bench"),
+        .executableTarget(
             name: "snapshot-cost", dependencies: ["SelfAssemble", "SelfAssembleStore"],
             path: "benchmarks/snapshots/snapshot-cost"),
         // Shared by the test suites: where the binary and the shared data are.

@@ -4,10 +4,11 @@
 # A `selfassemble simulate` run file holds, for every snapshot, the motif metrics of every
 # level l (`/metrics/<name>_l`, one value per snapshot, `/snapshots/step` as the time axis):
 #
-# - **reciprocity_l** = cos(V_l, Vbar_l^T): rises during the development phase, when V_l and
-#   Vbar_l receive the same Hebbian update, transposed;
-# - **descending_l** = cos(Wbar_l V_l, W_l^T) (levels l >= 2): rises during learning, when W_l
-#   and Wbar_l receive matching updates; the slowest of the three;
+# - **reciprocity_l** = cos(V_l, Vbar_l^T): rises during the reciprocal stage of development,
+#   when V_l and Vbar_l receive the same Hebbian update, transposed;
+# - **descending_l** = cos(Wbar_l V_l, W_l^T) (levels l >= 2): rises during the descending stage
+#   of development, when W_l and Wbar_l learn from noise with matching updates and the same decay
+#   (in files of model version 1, which had no descending stage, it rose only during learning);
 # - **alignment_H_l** = cos(dW_l, -H_l grad W_l) with H_l = Vbar_l Vbar_l^T: how close the
 #   circuit's update is to the preconditioned gradient the model predicts once the motif has
 #   assembled;
@@ -15,8 +16,9 @@
 #
 # The motif counts as assembled at level l (`/assembly/onset_step`) from the first of K
 # consecutive snapshots at which reciprocity, descending consistency and alignment_H all pass
-# their thresholds (stored as attributes of `/assembly/onset_step`). The figures mark the end of
-# the development phase (from `/snapshots/phase`), the thresholds and each level's onset.
+# their thresholds (stored as attributes of `/assembly/onset_step`). The figures mark the two
+# stages of development (from `/snapshots/phase`), the thresholds and each level's onset, and the
+# text says in which stage each level's motif assembled.
 
 # %% tags=["parameters"]
 import os
@@ -32,6 +34,7 @@ import sys
 
 import h5py
 import matplotlib
+import numpy as np
 
 if "ipykernel" not in sys.modules and not os.environ.get("MPLBACKEND") and not os.environ.get("DISPLAY"):
     matplotlib.use("Agg")  # headless: write the PNGs only
@@ -76,17 +79,49 @@ with h5py.File(RUN, "r") as f:
 
 print(f"{RUN}: {status}, {L} levels, sizes {config['sizes']}, {S} snapshots (steps {steps[0]} ... {steps[-1]})")
 print("thresholds:", thresholds)
-for level in range(1, L + 1):
-    onset = onsets[level - 1]
-    print(f"  level {level}: " + (f"assembled at step {onset}" if onset >= 0 else "not assembled"))
 
 # %% [markdown]
-# The end of development is the last snapshot with phase 0 (development); snapshots after it
-# are in the learning phase (phase 1). A run without learning has no boundary to draw.
+# ## The phases of the run
+#
+# `/snapshots/phase` gives each snapshot's phase: **0** the reciprocal stage of development
+# (spontaneous activity; V and Vbar learn, Vbar_l becomes V_l^T), **2** the descending stage of
+# development (spontaneous activity; W and Wbar learn from noise until Wbar_l V_l = W_l^T), **1**
+# learning (the task). Files of model version 1 have no descending stage: only 0 and 1. A stage
+# spans from the snapshot before its first one (the step it starts from) to its last snapshot.
+# The stage a level's motif assembled in is the phase of its onset snapshot.
 
 # %%
-development = steps[phase == 0]
-end_of_development = int(development[-1]) if len(development) and (phase == 1).any() else None
+PHASE_NAMES = {0: "reciprocal stage of development", 2: "descending stage of development", 1: "learning"}
+STAGE_SHADES = {0: "0.90", 2: "#fbe3c8"}  # reciprocal stage grey, descending stage light orange
+
+
+def stage_span(code):
+    """(first step, last step) of a development stage, None when the run has no such stage."""
+    indices = [i for i in range(S) if phase[i] == code]
+    if not indices:
+        return None
+    first = indices[0]
+    return int(steps[first - 1] if first > 0 else steps[0]), int(steps[indices[-1]])
+
+
+def onset_phase(level):
+    """The phase the level's onset falls in, in words; None when it did not assemble."""
+    onset = onsets[level - 1]
+    at = np.nonzero(steps == onset)[0] if onset >= 0 else []
+    return PHASE_NAMES.get(int(phase[at[0]]), "an unknown phase") if len(at) else None
+
+
+stages = {code: span for code in (0, 2) if (span := stage_span(code)) is not None}
+for code, (start, end) in stages.items():
+    print(f"{PHASE_NAMES[code]}: steps {start} ... {end}")
+if 0 in stages and 2 not in stages:
+    print("no descending stage (a file of model version 1, or --descending-steps 0)")
+for level in range(1, L + 1):
+    if onset_phase(level):
+        print(f"  level {level}: assembled at step {onsets[level - 1]}, during the {onset_phase(level)}")
+    else:
+        print(f"  level {level}: not assembled")
+
 colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
 
@@ -94,11 +129,14 @@ def level_color(level):
     return colors[(level - 1) % len(colors)]
 
 
-def mark_phases(ax):
-    """Shades the development phase and draws the development/learning boundary."""
-    if end_of_development is not None:
-        ax.axvspan(steps[0], end_of_development, color="0.93", zorder=0)
-        ax.axvline(end_of_development, color="0.4", linewidth=1, linestyle=":")
+def mark_phases(ax, legend=False):
+    """Shades each stage of development and draws a dotted line where it ends (when a later
+    snapshot exists)."""
+    for code, (start, end) in stages.items():
+        label = PHASE_NAMES[code].replace(" of development", "") if legend else None
+        ax.axvspan(start, end, color=STAGE_SHADES[code], zorder=0, label=label)
+        if end < steps[-1]:
+            ax.axvline(end, color="0.4", linewidth=1, linestyle=":")
 
 
 def mark_onset(ax, level):
@@ -109,8 +147,9 @@ def mark_onset(ax, level):
 # %% [markdown]
 # ## Every level's metrics, one panel per metric
 #
-# Grey: the development phase (spontaneous activity, only V and Vbar plastic); dotted line: its
-# end. Dashed horizontal line: the detector's threshold for that metric (alignment_bp has none).
+# Grey: the reciprocal stage of development (V and Vbar plastic); orange: the descending stage
+# (W and Wbar plastic, learning from noise); dotted lines: their ends. Dashed horizontal line: the
+# detector's threshold for that metric (alignment_bp has none).
 # Dashed vertical lines, in each level's colour: that level's assembly onset.
 
 # %%
@@ -122,7 +161,7 @@ panels = [
 ]
 fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
 for ax, (metric, title, threshold, levels) in zip(axes.flat, panels):
-    mark_phases(ax)
+    mark_phases(ax, legend=metric == "reciprocity")
     for level in levels:
         onset = onsets[level - 1]
         label = f"level {level}" + (f" (onset {onset})" if onset >= 0 else " (not assembled)")
@@ -171,7 +210,9 @@ for level, ax in zip(range(1, L + 1), axes):
     onset = onsets[level - 1]
     if onset >= 0:
         ax.axvline(onset, color="k", linestyle="--", linewidth=1.2)
-    ax.set_title(f"level {level}: " + (f"onset at step {onset}" if onset >= 0 else "not assembled"), fontsize=10)
+    stage = onset_phase(level)
+    ax.set_title(f"level {level}: onset at step {onset} ({stage.replace(' of development', '')})" if stage
+                 else f"level {level}: not assembled", fontsize=10)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xlabel("step")
     ax.grid(alpha=0.3)

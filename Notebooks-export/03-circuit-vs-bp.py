@@ -7,8 +7,11 @@
 # (`selfassemble simulate ... --rule bp`). Plotted:
 #
 # - test accuracy after each learning epoch of both (`/summary/test_accuracy_by_epoch`) and, if
-#   the circuit run was made with `--compare-bp`, the backpropagation comparison stored inside it
-#   (`/comparison/bp/test_accuracy_by_epoch`, same network, data and seed);
+#   the circuit run was made with `--compare-bp`, the backpropagation comparisons stored inside it:
+#   `/comparison/bp` (same network, data, seed and weight decay) and, from runs of this version,
+#   `/comparison/bp_tuned`, bp at its best weight decay of a grid (attributes `weight_decay`, the
+#   chosen lambda, and `weight_decay_grid`), so that the circuit is not compared with a bp that the
+#   circuit's own weight decay handicaps;
 # - test accuracy at every snapshot of both (`/metrics/test_accuracy`);
 # - per level, how close the circuit's update dW_l is to the gradient: alignment_bp_l =
 #   cos(dW_l, -grad W_l) and alignment_H_l = cos(dW_l, -H_l grad W_l) with H_l = Vbar_l Vbar_l^T,
@@ -81,7 +84,14 @@ def read_run(path):
             "rule": f["summary"].attrs["rule"] if "summary" in f else None,
             "by_epoch": f["summary/test_accuracy_by_epoch"][:] if "summary" in f else np.array([]),
             "comparison": f["comparison/bp/test_accuracy_by_epoch"][:] if "comparison/bp" in f else None,
+            "tuned": None,
         }
+        if "comparison/bp_tuned" in f:
+            tuned = f["comparison/bp_tuned"]
+            grid = tuned.attrs.get("weight_decay_grid", "")
+            run["tuned"] = {"by_epoch": tuned["test_accuracy_by_epoch"][:],
+                            "weight_decay": float(tuned.attrs["weight_decay"]),
+                            "grid": grid.decode() if isinstance(grid, bytes) else str(grid)}
     return run
 
 
@@ -100,18 +110,56 @@ if circuit["connectome"] is not None or bp["connectome"] is not None:
     same = circuit["connectome"] == bp["connectome"]
     print("circuit definitions (root attribute `connectome`):", "the same" if same else "DIFFERENT")
 L = circuit["levels"]
+if circuit["tuned"] is not None:
+    t = circuit["tuned"]
+    print(f"bp at its best weight decay {t['weight_decay']:g} (grid {t['grid']}): final test accuracy {t['by_epoch'][-1]:.3f}")
+else:
+    print("no /comparison/bp_tuned in the circuit run (made without --compare-bp, or by an earlier version)")
 
 # %% [markdown]
 # ## Test accuracy
 #
-# Left: after each learning epoch. Right: at every snapshot, over steps; the grey band is the
-# development phase (spontaneous activity; the upstream network is not yet trained, so both stay
-# at chance there).
+# Left: after each learning epoch. Right: at every snapshot, over steps; the shaded bands are
+# the two stages of development (`/snapshots/phase`: 0 the reciprocal stage, grey; 2 the
+# descending stage, orange; 1 learning; files of model version 1 have no descending stage). The
+# task is not seen during development, so the circuit stays near chance there; the bp run has no
+# development and starts learning at step 0.
 
 # %%
-def development_end(run):
-    development = run["steps"][run["phase"] == 0]
-    return int(development[-1]) if len(development) and (run["phase"] == 1).any() else None
+PHASE_NAMES = {0: "reciprocal stage", 2: "descending stage", 1: "learning"}
+STAGE_SHADES = {0: "0.90", 2: "#fbe3c8"}
+
+
+def stages(run):
+    """{phase code: (first step, last step)} of the run's stages of development."""
+    spans = {}
+    for code in (0, 2):
+        indices = np.nonzero(run["phase"] == code)[0]
+        if len(indices):
+            first = indices[0]
+            spans[code] = (int(run["steps"][first - 1] if first > 0 else run["steps"][0]), int(run["steps"][indices[-1]]))
+    return spans
+
+
+def mark_stages(ax, run, legend=False):
+    """Shades each stage of development; a dotted line where it ends when a later snapshot exists."""
+    for code, (start, end) in stages(run).items():
+        ax.axvspan(start, end, color=STAGE_SHADES[code], zorder=0, label=PHASE_NAMES[code] if legend else None)
+        if end < run["steps"][-1]:
+            ax.axvline(end, color="0.4", linestyle=":", linewidth=1)
+
+
+def onset_phase(run, level):
+    """The phase the level's onset falls in; None when it did not assemble."""
+    at = np.nonzero(run["steps"] == run["onsets"][level - 1])[0] if run["onsets"][level - 1] >= 0 else []
+    return PHASE_NAMES.get(int(run["phase"][at[0]]), "?") if len(at) else None
+
+
+for code, (start, end) in stages(circuit).items():
+    print(f"circuit run, {PHASE_NAMES[code]} of development: steps {start} ... {end}")
+for level in range(1, L + 1):
+    print(f"level {level}: " + (f"assembled at step {circuit['onsets'][level - 1]}, during the {onset_phase(circuit, level)}"
+                                if onset_phase(circuit, level) else "not assembled"))
 
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
@@ -122,15 +170,18 @@ if circuit["comparison"] is not None and len(circuit["comparison"]):
     epochs = np.arange(1, len(circuit["comparison"]) + 1)
     left.plot(epochs, circuit["comparison"], "k--", alpha=0.7,
               label=f"bp comparison in the circuit run: final {circuit['comparison'][-1]:.3f}")
+if circuit["tuned"] is not None and len(circuit["tuned"]["by_epoch"]):
+    t = circuit["tuned"]
+    epochs = np.arange(1, len(t["by_epoch"]) + 1)
+    left.plot(epochs, t["by_epoch"], ":", color="C3",
+              label=f"bp at its best weight decay {t['weight_decay']:g}: final {t['by_epoch'][-1]:.3f}")
 left.set_xlabel("learning epoch")
 left.set_ylabel("test accuracy")
 left.set_title("test accuracy after each epoch", fontsize=10)
 left.grid(alpha=0.3)
 left.legend(fontsize=8)
 
-end = development_end(circuit)
-if end is not None:
-    right.axvspan(circuit["steps"][0], end, color="0.93", zorder=0)
+mark_stages(right, circuit, legend=True)
 right.plot(circuit["steps"], circuit["metrics"]["test_accuracy"], ".-", label="circuit")
 right.plot(bp["steps"], bp["metrics"]["test_accuracy"], ".-", label="bp run")
 right.set_xlabel("step")
@@ -144,10 +195,12 @@ save_and_show(fig, "03-accuracy.png")
 # %% [markdown]
 # ## Per-level gradient alignment of the circuit
 #
-# alignment_bp_l (solid) and alignment_H_l (dashed) of the circuit run over steps; the dotted
-# vertical line is the end of development and the coloured dashed line the level's assembly
-# onset, if it assembled. At the top level the error module trains W_L directly, so both are 1
-# there.
+# alignment_bp_l (solid) and alignment_H_l (dashed) of the circuit run over steps; the shaded
+# bands are the reciprocal (grey) and descending (orange) stages of development, the dotted lines
+# their ends, and the coloured dashed line the level's assembly onset, if it assembled (the title
+# says in which stage). Every level, the top included, learns from its apical input
+# a_l = Vbar_l g_l, so alignment_H_l approaches 1 at every level once the motif has assembled. (In
+# files of model version 1 the error module trained W_L directly, so both were 1 at the top level.)
 
 # %%
 columns = min(4, L)
@@ -156,9 +209,7 @@ fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.6 * rows), squ
 for ax in axes.flat[L:]:
     ax.set_visible(False)
 for level, ax in zip(range(1, L + 1), axes.flat):
-    if end is not None:
-        ax.axvspan(circuit["steps"][0], end, color="0.93", zorder=0)
-        ax.axvline(end, color="0.4", linestyle=":", linewidth=1)
+    mark_stages(ax, circuit)
     ax.plot(circuit["steps"], circuit["metrics"][f"alignment_bp_{level}"], "-", color=f"C{level - 1}",
             label="alignment_bp = cos(dW, -grad W)")
     ax.plot(circuit["steps"], circuit["metrics"][f"alignment_H_{level}"], "--", color=f"C{level - 1}",
@@ -166,7 +217,8 @@ for level, ax in zip(range(1, L + 1), axes.flat):
     onset = circuit["onsets"][level - 1]
     if onset >= 0:
         ax.axvline(onset, color=f"C{level - 1}", linestyle="--", linewidth=1, alpha=0.6)
-    ax.set_title(f"level {level} (W_{level}): " + (f"onset {onset}" if onset >= 0 else "not assembled"), fontsize=10)
+    stage = onset_phase(circuit, level)
+    ax.set_title(f"level {level} (W_{level}): " + (f"onset {onset} ({stage})" if stage else "not assembled"), fontsize=10)
     ax.set_xlabel("step")
     ax.set_ylim(-1.05, 1.05)
     ax.grid(alpha=0.3)

@@ -119,6 +119,7 @@ struct ConnectomeParser {
             guard fraction > 0 && fraction < 1 else { throw v.fail("\(fraction) is not between 0 and 1 (exclusive); it is the share of a CSV file's samples held out for testing") }
             c.testFraction = fraction
         }
+        if let v = f["normalize"] { c.normalization = v.isNull ? nil : try v.choice(Normalization.self, what: "normalization") }
     }
 
     private func readSnapshots(_ section: Field, into c: inout SimulationConfiguration) throws {

@@ -45,6 +45,7 @@ enum ConnectomeRenderer {
         var data: [(String, String)] = []
         if let path = c.data { data.append(("path", YAMLText.scalar(path))) }
         data.append(("test_fraction", YAMLText.number(c.testFraction)))
+        if let normalization = c.normalization { data.append(("normalize", normalization.rawValue)) }
         lines.append(section("data", data) + (c.data == nil ? "   # no path: the synthetic Gaussian-clusters task" : ""))
         lines.append(section("snapshots", [("every", "\(c.snapshotEvery)"), ("probe_size", "\(c.probeSize)")]))
         let t = c.thresholds

@@ -9,7 +9,7 @@ enum Schema {
     static let cells = ["upstream_activation", "downstream_activation", "loss"]
     static let learning = ["rule", "eta_w", "eta_v", "weight_decay", "batch", "epochs", "plastic", "top_teaching", "compare_bp"]
     static let development = ["steps", "rate", "descending_steps", "descending_rate", "descending_decay"]
-    static let data = ["path", "test_fraction"]
+    static let data = ["path", "test_fraction", "normalize"]
     static let snapshots = ["every", "probe_size"]
     static let detection = ["reciprocity", "descending", "alignment_H", "consecutive"]
     static let runtime = ["threads"]

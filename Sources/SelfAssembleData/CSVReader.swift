@@ -3,20 +3,17 @@ import SelfAssemble
 /// Parsing a classification data set from CSV: a header row, then one sample a line with the
 /// label (a class number 0, 1, 2, ...) in the first column and the features after it.
 ///
-/// Features are divided by the largest absolute feature value in the file, so that they reach
-/// the circuit on the same 0-1 scale as IDX pixels (the digits CSV's 0-16 becomes 0-1); a file
-/// whose features are all zero is left as it is. The parser works on bytes rather than `String`
-/// lines because an MNIST-sized CSV has tens of millions of fields. Fields are plain numbers;
+/// Features are returned as written: how they are scaled is the loader's normalization, whose
+/// statistics come from the training split only (see ``DataLoader``). The parser works on bytes
+/// rather than `String` lines because an MNIST-sized CSV has tens of millions of fields. Fields are plain numbers;
 /// surrounding spaces and double quotes are ignored, blank lines are skipped, CRLF is accepted.
 public enum CSVReader {
     /// A parsed CSV file.
     public struct Table: Equatable, Sendable {
         /// The header's column names, label column first.
         public let columnNames: [String]
-        /// The samples, features already scaled; `classes` is the largest label + 1.
+        /// The samples, features as written; `classes` is the largest label + 1.
         public let data: LabeledData
-        /// What the raw features were divided by (1 when they were all zero).
-        public let scale: Float
     }
 
     /// Reads a CSV file from disk, un-gzipping it if its bytes are gzip.
@@ -93,14 +90,9 @@ public enum CSVReader {
         guard !labels.isEmpty else {
             throw DataError("\(source): the file has a header but no data rows; add one sample a line (label first)")
         }
-        let maxAbs = features.reduce(Float(0)) { max($0, abs($1)) }
-        let scale: Float = maxAbs > 0 ? maxAbs : 1
-        if scale != 1 {
-            for i in features.indices { features[i] /= scale }
-        }
         let inputs = Matrix(rows: labels.count, cols: names.count - 1, values: features)
         let classes = (labels.max() ?? 0) + 1
-        return Table(columnNames: names, data: LabeledData(inputs: inputs, labels: labels, classes: classes), scale: scale)
+        return Table(columnNames: names, data: LabeledData(inputs: inputs, labels: labels, classes: classes))
     }
 
     // MARK: - Helpers

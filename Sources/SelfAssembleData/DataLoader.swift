@@ -12,7 +12,7 @@ public enum DataLoader {
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
     ]
 
-    /// Loads a data set.
+    /// Loads a data set and normalizes its features.
     ///
     /// `path` is either a directory holding MNIST-format IDX files (gzipped or not) named as
     /// MNIST names them: train-images-idx3-ubyte, train-labels-idx1-ubyte,
@@ -21,20 +21,30 @@ public enum DataLoader {
     /// and the label in the first column, split into train/test by `testFraction` with `seed`.
     /// For IDX the files fix the split, so `testFraction` and `seed` are not used.
     ///
-    /// Every problem is thrown as a `DataError`.
-    public static func load(path: String, testFraction: Double, seed: UInt64) throws -> DataSplit {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    /// `normalization` is computed on the training split and applied to both (nil: the data's
+    /// default, ``defaultNormalization(path:)``). The labels are checked as
+    /// ``DataSplit/checkClasses()`` wants them. Every problem is thrown as a `DataError`.
+    public static func load(path: String, testFraction: Double, seed: UInt64, normalization: Normalization? = nil) throws -> DataSplit {
+        guard let isDirectory = isDirectory(path) else {
             throw DataError("\(path): does not exist; pass a directory with MNIST-format IDX files or a CSV file")
         }
-        return isDirectory.boolValue
-            ? try loadIDX(directory: path)
-            : try loadCSV(file: path, testFraction: testFraction, seed: seed)
+        return isDirectory
+            ? try loadIDX(directory: path, normalization: normalization ?? .pixels)
+            : try loadCSV(file: path, testFraction: testFraction, seed: seed, normalization: normalization ?? .zscore)
     }
 
-    /// Loads the train and test sets of an MNIST-format directory. IDX pixels (0-255) are divided
-    /// by 255; each image becomes one row of rows x cols features, row-major.
-    public static func loadIDX(directory: String) throws -> DataSplit {
+    /// The normalization of data at `path` when none is asked for: pixels / 255 for a directory
+    /// of IDX images (their bytes are intensities on one common scale), z-scores for a CSV file
+    /// (whose columns are often measurements in different units), none for the synthetic task
+    /// (`path` nil, features generated on a common scale).
+    public static func defaultNormalization(path: String?) -> Normalization {
+        guard let path else { return .none }
+        return isDirectory(path) == true ? .pixels : .zscore
+    }
+
+    /// Loads the train and test sets of an MNIST-format directory; each image becomes one row of
+    /// rows x cols features, row-major, normalized by `normalization` (pixels: divided by 255).
+    public static func loadIDX(directory: String, normalization: Normalization = .pixels) throws -> DataSplit {
         var found: [String] = []
         var missing: [String] = []
         for name in idxFileNames {
@@ -49,30 +59,43 @@ public enum DataLoader {
             throw DataError("\(found[2]): test images are \(test.shape) but training images (\(found[0])) are \(train.shape); use files from the same data set")
         }
         let classes = max(train.labels.max() ?? 0, test.labels.max() ?? 0) + 1
-        let split = DataSplit(
+        let raw = DataSplit(
             train: LabeledData(inputs: train.inputs, labels: train.labels, classes: classes),
             test: LabeledData(inputs: test.inputs, labels: test.labels, classes: classes),
             description: "")
+        let split = try prepared(raw, normalization: normalization, source: found[1])
         return with(split, description: "\(lastComponent(directory)) IDX: \(summary(split)) (\(directory))")
     }
 
-    /// Loads a CSV file and splits it: a seeded random `testFraction` of the samples is the test set.
-    public static func loadCSV(file: String, testFraction: Double, seed: UInt64) throws -> DataSplit {
+    /// Loads a CSV file and splits it: a seeded random `testFraction` of the samples is the test
+    /// set; the features are normalized by `normalization`.
+    public static func loadCSV(file: String, testFraction: Double, seed: UInt64, normalization: Normalization = .zscore) throws -> DataSplit {
         let table = try CSVReader.read(path: file)
-        let split: DataSplit
+        let raw: DataSplit
         do {
-            split = try DataSplit(splitting: table.data, testFraction: testFraction, seed: seed, description: "")
+            raw = try DataSplit(splitting: table.data, testFraction: testFraction, seed: seed, description: "")
         } catch let error as ConfigurationError {
             throw DataError("\(file): \(error.message)")
         }
+        let split = try prepared(raw, normalization: normalization, source: file)
         let name = (lastComponent(file) as NSString).deletingPathExtension
-        let scaled = table.scale == 1 ? "" : ", features / \(format(table.scale))"
-        return with(split, description: "\(name) CSV: \(summary(split))\(scaled), test fraction \(testFraction), seed \(seed) (\(file))")
+        return with(split, description: "\(name) CSV: \(summary(split)), test fraction \(testFraction), seed \(seed) (\(file))")
     }
 
     // MARK: - Helpers
 
-    /// One IDX set (images and labels), checked against each other and scaled to [0, 1].
+    /// The raw split with its labels checked and its features normalized; `source` names the
+    /// file in errors.
+    private static func prepared(_ raw: DataSplit, normalization: Normalization, source: String) throws -> DataSplit {
+        do {
+            try raw.checkClasses()
+            return try raw.normalized(normalization)
+        } catch let error as ConfigurationError {
+            throw DataError("\(source): \(error.message)")
+        }
+    }
+
+    /// One IDX set (images and labels), checked against each other; pixels as read (0-255).
     private static func idxSet(images imagesPath: String, labels labelsPath: String) throws -> (inputs: Matrix, labels: [Int], shape: String) {
         let images = try IDXReader.readImages(path: imagesPath)
         let labels = try IDXReader.readLabels(path: labelsPath)
@@ -83,7 +106,7 @@ public enum DataLoader {
             throw DataError("\(imagesPath): holds no data (\(images.count) images of \(images.rows) x \(images.cols) pixels); use a non-empty data set")
         }
         let cols = images.rows * images.cols
-        let inputs = Matrix(rows: images.count, cols: cols, values: images.pixels.map { Float($0) / 255 })
+        let inputs = Matrix(rows: images.count, cols: cols, values: images.pixels.map { Float($0) })
         return (inputs, labels.map(Int.init), "\(images.rows) x \(images.cols)")
     }
 
@@ -102,20 +125,25 @@ public enum DataLoader {
     }
 
     private static func summary(_ split: DataSplit) -> String {
-        "\(split.train.count) train / \(split.test.count) test, \(split.train.features) features, \(split.train.classes) classes"
+        "\(split.train.count) train / \(split.test.count) test, \(split.train.features) features, \(split.classesPresent.count) classes, \(split.normalization.method.phrase)"
     }
 
     private static func with(_ split: DataSplit, description: String) -> DataSplit {
-        DataSplit(train: split.train, test: split.test, description: description)
+        var result = split
+        result.description = description
+        return result
+    }
+
+    /// Whether `path` is a directory; nil when nothing is there.
+    private static func isDirectory(_ path: String) -> Bool? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        return isDirectory.boolValue
     }
 
     private static func lastComponent(_ path: String) -> String {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         return (trimmed as NSString).lastPathComponent
-    }
-
-    private static func format(_ value: Float) -> String {
-        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
 }

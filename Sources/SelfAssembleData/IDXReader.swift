@@ -36,7 +36,8 @@ public enum IDXReader {
         }
         let magic = bigEndianUInt32(bytes, at: 0)
         guard bytes[0] == 0 && bytes[1] == 0 else {
-            throw DataError("\(source): wrong magic number \(hex(magic)): not an IDX file (an IDX file starts with two zero bytes); pass MNIST-format IDX files")
+            throw DataError("\(source): wrong magic number \(hex(magic)): " + (likelyCause(bytes)
+                ?? "not an IDX file (an IDX file starts with two zero bytes); pass MNIST-format IDX files"))
         }
         guard bytes[2] == 0x08 else {
             throw DataError("\(source): IDX type byte \(hex(bytes[2])) (\(typeName(bytes[2]))) is not supported (magic \(hex(magic))); only unsigned bytes (0x08) are read, as in MNIST")
@@ -99,11 +100,32 @@ public enum IDXReader {
         }
         let magic = bigEndianUInt32(bytes, at: 0)
         guard magic == expected else {
+            if let cause = likelyCause(bytes) {
+                throw DataError("\(source): wrong magic number \(hex(magic)), expected \(hex(expected)) for an IDX \(kind) file: \(cause)")
+            }
             var hint = ""
             if magic == imagesMagic { hint = " (that of an images file)" }
             if magic == labelsMagic { hint = " (that of a labels file)" }
             throw DataError("\(source): wrong magic number \(hex(magic))\(hint), expected \(hex(expected)) for an IDX \(kind) file; check that the file is the MNIST \(kind) file and not swapped or corrupt")
         }
+    }
+
+    /// What a wrong magic number most likely means, when its bytes say: an HTML or XML page
+    /// saved in place of the file (a failed download, a login or redirect page), or an IDX
+    /// header written little-endian (the magic 0x00000803 stored as 03 08 00 00).
+    static func likelyCause(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 4 else { return nil }
+        // Bytes, not String: the file may hold anything.
+        let start = bytes.prefix(64).firstIndex { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } ?? 0
+        let head = bytes[start...].prefix(4).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        if ["<!do", "<htm", "<?xm", "<hea", "<bod"].contains(where: { Array($0.utf8) == head }) {
+            return "the file is a web page (it starts with '\(String(decoding: bytes[start...].prefix(4), as: UTF8.self))'), not IDX data: the download saved an error or redirect page; download the file again (curl -L follows redirects)"
+        }
+        let swapped = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        if swapped == imagesMagic || swapped == labelsMagic {
+            return "the header was written little-endian (the magic's bytes reversed, \(hex(swapped)) read backwards); IDX is big-endian: write the magic number and the sizes most significant byte first (numpy: dtype '>u4')"
+        }
+        return nil
     }
 
     private static func bigEndianUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {

@@ -22,11 +22,12 @@ enum LayoutMoment {
 }
 
 /// What a finished run stores: the circuit's own outcome and the optional comparison with
-/// backpropagation, at the circuit's weight decay and at the best of a grid.
+/// backpropagation.
 struct RunOutcomes {
     var circuit: SimulationSummary
     var comparison: SimulationSummary?
-    var tuned: TunedBackprop?
+    /// bp at its best weight decay (/comparison/bp_tuned), when the run was compared with bp.
+    var tunedComparison: TunedBackprop? = nil
 }
 
 /// Whether the validator requires an object.
@@ -116,6 +117,8 @@ enum AttributeCheck {
     case integer(ClosedRange<Int64>, expected: String)
     /// A format version this selfassemble reads.
     case formatVersion
+    /// `code=name` pairs that agree with ``RunLayout/phases``.
+    case phaseLabels
 }
 
 /// One attribute of a group or dataset.
@@ -175,8 +178,7 @@ enum DatasetCheck {
     case none
     /// The snapshot steps: >= 0 and strictly increasing.
     case snapshotSteps
-    /// Phase codes that the `labels` attribute names, in the order of ``RunLayout/phases``
-    /// (the order a run goes through them).
+    /// Phase codes that the `labels` attribute names, in the order of ``RunLayout/phases``.
     case phases
     /// Counts (epochs): >= 0 and never decreasing.
     case nonDecreasingCount

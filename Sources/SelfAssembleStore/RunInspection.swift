@@ -31,7 +31,8 @@ public struct RunInspection: Equatable, Sendable, Codable {
     public struct SnapshotInfo: Equatable, Sendable, Codable {
         public var count: Int
         public var steps: [Int]
-        /// "development" or "learning", one per snapshot.
+        /// A ``Phase`` raw value per snapshot: "reciprocal-stage", "descending-stage" (the two
+        /// stages of development) or "learning".
         public var phases: [String]
         public var epochs: [Int]
     }
@@ -68,8 +69,11 @@ public struct RunInspection: Equatable, Sendable, Codable {
         public var finalTrainAccuracy: Double?
         public var divergedAtStep: Int?
         public var testAccuracyByEpoch: [Double?]
+        /// Of the tuned comparison (/comparison/bp_tuned): the weight decay bp was best at.
+        public var weightDecay: Double?
 
-        init(_ outcome: RunOutcome) {
+        init(_ outcome: RunOutcome, weightDecay: Double? = nil) {
+            self.weightDecay = weightDecay
             rule = outcome.rule
             steps = outcome.steps
             finalTestAccuracy = RunInspection.defined(outcome.finalTestAccuracy)
@@ -104,6 +108,9 @@ public struct RunInspection: Equatable, Sendable, Codable {
     public var onsets: [Onset]
     public var summary: Outcome?
     public var comparison: Outcome?
+    /// bp at its best weight decay from a grid (/comparison/bp_tuned), with that `weightDecay`;
+    /// nil for runs without it.
+    public var tunedComparison: Outcome?
 
     /// Reads everything from an open run file. Throws the reader's StoreError (one line)
     /// when part of the file cannot be read.
@@ -138,8 +145,9 @@ public struct RunInspection: Equatable, Sendable, Codable {
         }
         thresholds = try reader.thresholds()
         onsets = try reader.onsets().enumerated().map { Onset(level: $0.offset + 1, step: $0.element) }
-        summary = try reader.summary().map(Outcome.init)
-        comparison = try reader.comparison().map(Outcome.init)
+        summary = try reader.summary().map { Outcome($0) }
+        comparison = try reader.comparison().map { Outcome($0) }
+        tunedComparison = try reader.tunedComparison().map { Outcome($0.outcome, weightDecay: $0.weightDecay) }
     }
 
     /// Every key is written, optional ones as null (a run still being written has no summary,
@@ -167,6 +175,7 @@ public struct RunInspection: Equatable, Sendable, Codable {
         try c.encode(onsets, forKey: .onsets)
         try c.encode(summary, forKey: .summary)
         try c.encode(comparison, forKey: .comparison)
+        try c.encode(tunedComparison, forKey: .tunedComparison)
     }
 
     /// Opens `path` and reads it.

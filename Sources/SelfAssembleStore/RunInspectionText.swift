@@ -1,4 +1,5 @@
 import Foundation
+import SelfAssemble
 
 /// The text form of an inspection (what `selfassemble inspect` prints): one labelled line per
 /// fact, tables for populations, projections, metrics and onsets. Numbers are rounded for
@@ -48,6 +49,9 @@ extension RunInspection {
         }
         if let summary { field("summary", Self.describe(summary)) }
         if let comparison { field("comparison", Self.describe(comparison)) }
+        if let tuned = tunedComparison {
+            field("tuned bp", Self.describe(tuned, as: "\(tuned.rule) at its best weight decay \(tuned.weightDecay.map(Self.short) ?? "n/a")"))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -68,18 +72,21 @@ extension RunInspection {
         let listed = steps.count <= 12
             ? steps.map(String.init).joined(separator: ", ")
             : (steps.prefix(5).map(String.init) + ["..."] + steps.suffix(3).map(String.init)).joined(separator: ", ")
-        var phases = [String]()
-        for phase in ["development", "learning"] {
-            let indices = snapshots.phases.indices.filter { snapshots.phases[$0] == phase }
-            if let first = indices.first, let last = indices.last {
-                phases.append("\(phase) steps \(steps[first])...\(steps[last])")
-            }
+        // "development: reciprocal stage steps 0...3000, descending stage steps 3100...5000; learning steps 5100...6320"
+        func range(_ phase: Phase) -> String? {
+            let indices = snapshots.phases.indices.filter { snapshots.phases[$0] == phase.rawValue }
+            guard let first = indices.first, let last = indices.last else { return nil }
+            return "steps \(steps[first])...\(steps[last])"
         }
+        let stages = [("reciprocal stage", range(.reciprocalStage)), ("descending stage", range(.descendingStage))]
+            .compactMap { name, range in range.map { "\(name) \($0)" } }
+        var phases = stages.isEmpty ? [] : ["development: " + stages.joined(separator: ", ")]
+        if let learning = range(.learning) { phases.append("learning \(learning)") }
         return "\(steps.count) at steps \(listed)" + (phases.isEmpty ? "" : " (" + phases.joined(separator: "; ") + ")")
     }
 
-    private static func describe(_ outcome: Outcome) -> String {
-        var text = "\(outcome.rule): final test accuracy \(number(outcome.finalTestAccuracy)), train accuracy \(number(outcome.finalTrainAccuracy)), \(outcome.steps) steps"
+    private static func describe(_ outcome: Outcome, as label: String? = nil) -> String {
+        var text = "\(label ?? outcome.rule): final test accuracy \(number(outcome.finalTestAccuracy)), train accuracy \(number(outcome.finalTrainAccuracy)), \(outcome.steps) steps"
         if let step = outcome.divergedAtStep { text += ", diverged at step \(step)" }
         return text
     }

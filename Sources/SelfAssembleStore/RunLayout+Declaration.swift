@@ -1,3 +1,4 @@
+import Foundation
 import SelfAssemble
 
 /// The layout declaration of the run file: every group, dataset and attribute, with its type,
@@ -24,7 +25,8 @@ extension RunLayout {
                         createdAt: { if case .finish(let outcomes) = $0 { return outcomes.comparison != nil } else { return false } },
                         groups: [
                             outcomeGroup(comparisonBP, presence: .always, rules: ["bp"]) { $0.comparison },
-                            outcomeGroup(comparisonTunedBP, presence: .optional, rules: ["bp"], extra: tunedAttributes) { $0.tuned?.summary },
+                            outcomeGroup(comparisonTunedBP, presence: .optional, rules: ["bp"],
+                                         extra: tunedAttributes) { $0.tunedComparison?.summary },
                         ]),
         ])
     }
@@ -60,6 +62,13 @@ extension RunLayout {
             },
             LayoutAttribute(name: Root.replaces, type: .string, presence: .optional) { moment in
                 if case .creation(let metadata) = moment { return metadata.replaces.map(AttributeValue.string) }
+                return nil
+            },
+            // Bit-identical results need the same kernel and thread count as well as the same seed.
+            LayoutAttribute(name: Root.blas, type: .string, presence: .optional) { moment in
+                if case .creation = moment {
+                    return .string(BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary)
+                }
                 return nil
             },
         ]
@@ -160,9 +169,7 @@ extension RunLayout {
             scalarSeries(Snapshots.step, .int64, attributes: [.description("updates applied before the snapshot (0: the random initial circuit)")],
                          check: .snapshotSteps, countsSnapshots: true) { .int64([Int64($0.step)]) },
             scalarSeries(Snapshots.phase, .uint8,
-                         attributes: [.atCreation("labels", .string, check: .oneOf([Snapshots.phaseLabels, Snapshots.phaseLabelsVersion1])) { _ in
-                             .string(Snapshots.phaseLabels)
-                         }],
+                         attributes: [.atCreation("labels", .string, check: .phaseLabels) { _ in .string(Snapshots.phaseLabels) }],
                          check: .phases) { .uint8([$0.phase.code]) },
             scalarSeries(Snapshots.epoch, .int32, attributes: [.description("learning epochs completed before the snapshot")],
                          check: .nonDecreasingCount) { .int32([Int32(clamping: $0.epoch)]) },
@@ -228,17 +235,17 @@ extension RunLayout {
         ])
     }
 
-    /// Of /comparison/bp_tuned: the chosen weight decay and the grid it was chosen from.
+    /// Of /comparison/bp_tuned: the weight decay bp did best with, and the grid it was chosen from.
     private static var tunedAttributes: [LayoutAttribute] {
-        func tuned(_ name: String, _ type: StoredType, _ value: @escaping (TunedBackprop) -> AttributeValue) -> LayoutAttribute {
+        func attribute(_ name: String, _ type: StoredType, _ value: @escaping (TunedBackprop) -> AttributeValue) -> LayoutAttribute {
             LayoutAttribute(name: name, type: type) { moment in
-                guard case .finish(let outcomes) = moment, let tuned = outcomes.tuned else { return nil }
+                guard case .finish(let outcomes) = moment, let tuned = outcomes.tunedComparison else { return nil }
                 return value(tuned)
             }
         }
         return [
-            tuned(Summary.weightDecay, .float64) { .float64(Double($0.weightDecay)) },
-            tuned(Summary.weightDecayGrid, .string) { .string($0.grid.map { "\($0)" }.joined(separator: ",")) },
+            attribute(Summary.weightDecay, .float64) { .float64(Double($0.weightDecay)) },
+            attribute(Summary.weightDecayGrid, .string) { .string($0.grid.map { "\($0)" }.joined(separator: ",")) },
         ]
     }
 

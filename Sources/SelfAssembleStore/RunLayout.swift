@@ -26,6 +26,8 @@ public enum RunLayout {
         /// While a run that replaces a file is written beside it (FILE.partial): the name of
         /// that file. Removed when the run completes and is renamed over it.
         public static let replaces = "replaces"
+        /// The BLAS library, core type and thread count that computed the run (``BLASKernel/summary``).
+        public static let blas = "blas"
     }
 
     public enum Status {
@@ -60,21 +62,29 @@ public enum RunLayout {
         public static let step = "step"
         public static let phase = "phase"
         public static let epoch = "epoch"
-        /// The `labels` attribute of /snapshots/phase: every code with its label, in code order.
-        /// 0 and 1 keep their meaning from version 1's files.
-        public static var phaseLabels: String {
-            RunLayout.phases.sorted { $0.phase.code < $1.phase.code }.map { "\($0.phase.code)=\($0.label)" }.joined(separator: ",")
-        }
-        /// The labels of files written before the descending stage existed.
-        public static let phaseLabelsVersion1 = "0=development,1=learning"
+        /// The `labels` attribute of /snapshots/phase, e.g. `0=development,1=learning`.
+        public static var phaseLabels: String { RunLayout.phases.map { "\($0.code)=\($0.name)" }.joined(separator: ",") }
     }
 
-    /// The phases a run goes through, in the order they come, with their labels in
-    /// /snapshots/phase (the code stored is ``Phase/code``): the data the writer labels the
-    /// phases with and the validator checks them against. A new phase is one line here.
-    public static var phases: [(phase: Phase, label: String)] {
-        [(.reciprocalStage, "development (reciprocal stage)"), (.descendingStage, "development (descending stage)"), (.learning, "learning")]
+    /// The phases a run goes through, in the order they come, with the code stored in
+    /// /snapshots/phase: the engine's phases, so that a new phase is stored, labelled and
+    /// validated without a change here.
+    public static var phases: [(code: UInt8, name: String)] {
+        Phase.allCases.sorted { $0.order < $1.order }.map { ($0.code, storedName($0)) }
     }
+
+    /// A phase's name in the `labels` attribute. Code 0 was "development" in files written
+    /// before the descending stage existed; readers accept that name too (``legacyPhaseNames``).
+    static func storedName(_ phase: Phase) -> String {
+        switch phase {
+        case .reciprocalStage: "development (reciprocal stage)"
+        case .descendingStage: "development (descending stage)"
+        case .learning: "learning"
+        }
+    }
+
+    /// Names of phase codes in older files: "0=development,1=learning" (model version 1).
+    static let legacyPhaseNames: [UInt8: String] = [0: "development"]
 
     public enum Assembly {
         public static let onsetStep = "onset_step"

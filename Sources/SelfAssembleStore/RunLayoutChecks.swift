@@ -172,6 +172,10 @@ extension RunLayoutChecker {
             if !((try? JSONSerialization.jsonObject(with: Data(value.utf8))) is [String: Any]) {
                 error(location, "attribute '\(name)' is not a JSON object")
             }
+        case (.phaseLabels, .string(let value)):
+            if Self.phaseCodes(labels: value) == nil {
+                error(location, "attribute '\(name)' is '\(value)', expected '\(RunLayout.Snapshots.phaseLabels)' (or the first of these phases)")
+            }
         case (.integer(let range, let expected), _):
             if let value = found.integer, !range.contains(value) {
                 error(location, "attribute '\(name)' is \(value), expected \(expected)")
@@ -187,6 +191,21 @@ extension RunLayoutChecker {
         default:
             error(location, "attribute '\(name)': the layout declares a check the validator cannot apply to \(found.type)")
         }
+    }
+
+    /// The codes of a `labels` attribute of /snapshots/phase (`0=development,1=learning`), when
+    /// every label agrees with ``RunLayout/phases`` (files written before a phase was added
+    /// name only the phases they knew).
+    static func phaseCodes(labels: String) -> [UInt8]? {
+        var codes = [UInt8]()
+        for pair in labels.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let code = UInt8(parts[0]),
+                  RunLayout.phases.contains(where: { $0.code == code && $0.name == parts[1] })
+                    || RunLayout.legacyPhaseNames[code] == parts[1] else { return nil }
+            codes.append(code)
+        }
+        return codes.isEmpty ? nil : codes
     }
 
     // MARK: - Datasets
@@ -277,16 +296,16 @@ extension RunLayoutChecker {
     /// Phase codes among those the file's labels name, in the order the phases come.
     private func checkPhases(_ codes: [Int64], _ dataset: HDF5Handle, at location: String) {
         let labels = (try? dataset.stringAttribute("labels", of: location)) ?? RunLayout.Snapshots.phaseLabels
-        let named = labels.split(separator: ",").compactMap { $0.split(separator: "=").first.flatMap { Int64($0) } }
-        let order = RunLayout.phases.map { Int64($0.phase.code) }
-        if let bad = codes.first(where: { !named.contains($0) || !order.contains($0) }) {
+        let known = Self.phaseCodes(labels: labels) ?? RunLayout.phases.map(\.code)
+        if let bad = codes.first(where: { $0 < 0 || $0 > 255 || !known.contains(UInt8($0)) }) {
             error(location, "holds the phase code \(bad); the codes are \(labels)")
             return
         }
-        let rank = codes.map { order.firstIndex(of: $0) ?? 0 }
+        let order = RunLayout.phases.map { Int64($0.code) }
+        let rank = codes.map { code in order.firstIndex(of: code) ?? 0 }
         if let i = rank.indices.dropFirst().first(where: { rank[$0] < rank[$0 - 1] }) {
-            let words = RunLayout.phases.map(\.phase.words)
-            error(location, "snapshot \(i) is in \(words[rank[i]]) after a snapshot in \(words[rank[i - 1]]): a run goes through \(words.joined(separator: ", then ")), in that order")
+            let name = { (code: Int64) in RunLayout.phases.first { Int64($0.code) == code }?.name ?? String(code) }
+            error(location, "snapshot \(i) is in \(name(codes[i])) after a snapshot in \(name(codes[i - 1])): the phases come in the order \(RunLayout.phases.map(\.name).joined(separator: ", "))")
         }
     }
 

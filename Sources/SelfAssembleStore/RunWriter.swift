@@ -188,7 +188,7 @@ public final class RunWriter {
             let epochs = summary.testAccuracyByEpoch.count + (comparison?.testAccuracyByEpoch.count ?? 0) * 2
             try reserveRoom(Self.roomForMetadata * 4 + 8 * epochs, while: "finishing \(path)")
             try writing("finishing \(path)") {
-                try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tuned: tunedComparison), in: file)
+                try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tunedComparison: tunedComparison), in: file)
                 if isReplacement { try file.deleteAttribute(RunLayout.Root.replaces, of: path) }
                 try flush()
             }

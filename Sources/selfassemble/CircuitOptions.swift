@@ -71,6 +71,9 @@ struct CircuitOptions: ParsableArguments {
     @Option(name: .customLong("test-fraction"), help: "Share of a CSV file's samples held out for testing. Default: \(defaults.testFraction).")
     var testFraction: Double?
 
+    @Option(help: ArgumentHelp("Feature scaling, per feature, with statistics of the training split applied to both splits: zscore (mean 0, standard deviation 1), minmax (training range to [0, 1]), none (values as read) or pixels (divided by 255). The statistics are stored in the run file. Default: zscore for a CSV file, pixels (/ 255) for IDX images, none for the synthetic task.", valueName: "zscore|minmax|none|pixels"))
+    var normalize: String?
+
     @Option(help: "OpenBLAS threads; results are bit-identical for the same seed, data and thread count. Default: 1.")
     var threads: Int?
 
@@ -80,7 +83,7 @@ struct CircuitOptions: ParsableArguments {
             && developmentSteps == nil && descendingSteps == nil && descendingRate == nil && descendingDecay == nil
             && topTeaching == nil && etaW == nil && etaV == nil && weightDecay == nil
             && upstreamActivation == nil && downstreamActivation == nil && loss == nil && plastic == nil
-            && snapshotEvery == nil && data == nil && testFraction == nil && threads == nil
+            && snapshotEvery == nil && data == nil && testFraction == nil && normalize == nil && threads == nil
     }
 
     /// `base` with every given option applied, validated.
@@ -112,6 +115,7 @@ struct CircuitOptions: ParsableArguments {
         if let snapshotEvery { c.snapshotEvery = snapshotEvery }
         if let data { c.data = data }
         if let testFraction { c.testFraction = testFraction }
+        if let normalize { c.normalization = try parseEnum(Normalization.self, normalize, option: "normalize") }
         if let threads { c.threads = threads }
         do {
             _ = try c.validated()

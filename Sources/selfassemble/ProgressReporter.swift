@@ -21,10 +21,20 @@ final class ProgressReporter {
         return ProgressReporter(mode: Terminal.standardErrorIsTerminal ? .live : .plain)
     }
 
-    func begin(configuration c: SimulationConfiguration, data: DataSplit, outputPath: String, totalSteps: Int, resumedFrom: Int?) {
+    /// Announces the run; `warnings` (about the data) are shown in every mode, on stderr or,
+    /// with --json, as "warning" events.
+    func begin(configuration c: SimulationConfiguration, data: DataSplit, outputPath: String, totalSteps: Int, resumedFrom: Int?,
+               warnings: [String] = []) {
         reciprocalSteps = c.developmentSteps
         developmentSteps = c.developmentSteps + c.descendingSteps
         self.totalSteps = totalSteps
+        for warning in warnings {
+            if mode == .json {
+                JSONLine.emit(["event": "warning", "message": warning])
+            } else {
+                Terminal.standardError("selfassemble: warning: " + warning)
+            }
+        }
         switch mode {
         case .quiet: return
         case .json:

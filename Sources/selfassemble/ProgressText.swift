@@ -21,7 +21,7 @@ enum ProgressText {
         if p.phase == .learning {
             s += " epoch \(p.epoch)/\(p.epochs) loss \(f(p.trainLoss)) acc \(f(p.trainAccuracy)) test \(f(p.latestTestAccuracy))"
         }
-        if !p.latestMotif.isEmpty { s += " | " + motif(p.latestMotif) }
+        if !p.latestMotif.isEmpty && run != RuleKind.bp.rawValue { s += " | " + motif(p.latestMotif) }
         return s
     }
 
@@ -65,24 +65,40 @@ enum ProgressText {
     }
 
     static func summary(_ o: SimulationOutcome) -> [String] {
+        let c = o.configuration
         var lines = ["run finished in \(f(o.seconds, 1)) s: \(o.outputPath)"
                      + (o.resumedFromStep.map { " (continued from step \($0))" } ?? "")]
         lines.append("  snapshots: \(o.snapshots) in the file; written in \(f(o.storeWriteSeconds, 2)) s beside the run, which waited \(f(o.storeWaitSeconds, 2)) s for them (\(f(100 * o.storeWaitSeconds / max(o.seconds, 1e-9), 1))%)")
         lines.append("  data: \(o.dataDescription)")
-        lines.append("  \(o.summary.rule.rawValue) test accuracy: \(f(o.summary.finalTestAccuracy))")
+        lines.append("  classes present in the training split: \(classes(o.classesPresent))")
+        if o.summary.rule == .bp {
+            lines.append("  bp test accuracy: \(f(o.summary.finalTestAccuracy))" + backpropDetails(o.summary, epochs: c.epochs))
+        } else {
+            lines.append("  \(o.summary.rule.rawValue) test accuracy: \(f(o.summary.finalTestAccuracy))")
+        }
         if let step = o.summary.divergedAtStep {
-            lines.append("  learning diverged at step \(step) and the run stopped there (without development the circuit cannot learn)")
+            lines.append("  " + divergence(rule: o.summary.rule, step: step, lossBefore: o.lossBeforeDivergence, configuration: c))
         }
         if let bp = o.comparison {
             let gap = (o.summary.finalTestAccuracy - bp.finalTestAccuracy) * 100
             lines.append("  bp test accuracy: \(f(bp.finalTestAccuracy)) (same network, data, seed and budget; difference \(String(format: "%+.1f", gap)) points)")
+            if let step = bp.divergedAtStep {
+                let reference = BackpropReference.configuration(matching: c)
+                lines.append("  bp " + divergence(rule: .bp, step: step, lossBefore: o.comparisonLossBeforeDivergence, configuration: reference))
+            }
         }
         if let tuned = o.tunedComparison {
             let gap = (o.summary.finalTestAccuracy - tuned.summary.finalTestAccuracy) * 100
             let grid = tuned.grid.map { String(format: "%g", $0) }.joined(separator: ", ")
             lines.append("  bp at its best weight decay: \(f(tuned.summary.finalTestAccuracy)) (lambda \(String(format: "%g", tuned.weightDecay)) of \(grid); difference \(String(format: "%+.1f", gap)) points)")
         }
-        lines.append("  motif assembly (thresholds: reciprocity \(o.configuration.thresholds.reciprocity), descending \(o.configuration.thresholds.descending), alignment_H \(o.configuration.thresholds.alignmentH), \(o.configuration.thresholds.consecutive) snapshots):")
+        if o.summary.rule == .bp {
+            // bp trains W and b with the exact gradient; V, Vbar and Wbar take no part, so
+            // whether they form the motif says nothing about this run's learning.
+            lines.append("  motif: not reported for exact backpropagation (it trains W and b alone; V, Vbar, Wbar take no part); the metrics are in the file")
+            return lines
+        }
+        lines.append("  motif assembly (thresholds: reciprocity \(c.thresholds.reciprocity), descending \(c.thresholds.descending), alignment_H \(c.thresholds.alignmentH), \(c.thresholds.consecutive) snapshots):")
         for m in o.summary.finalMotif {
             let i = m.level - 1
             let state: String
@@ -100,6 +116,43 @@ enum ProgressText {
         return lines
     }
 
+    /// Class numbers: "0 to 9 (10 classes)" when they run from 0 without a gap, else listed.
+    static func classes(_ present: [Int]) -> String {
+        if let last = present.last, present == Array(0...last) {
+            return "\(present.count == 1 ? "0" : "0 to \(last)") (\(present.count) class\(present.count == 1 ? "" : "es"))"
+        }
+        return present.map(String.init).joined(separator: ", ") + " (\(present.count) classes)"
+    }
+
+    /// What a bp run's summary says beside its test accuracy: training accuracy and the best
+    /// epoch (a bp run is judged by how well and how fast it fits).
+    private static func backpropDetails(_ s: SimulationSummary, epochs: Int) -> String {
+        var parts: [String] = []
+        if s.finalTrainAccuracy.isFinite { parts.append("train \(f(s.finalTrainAccuracy))") }
+        if let best = s.testAccuracyByEpoch.indices.max(by: { s.testAccuracyByEpoch[$0] < s.testAccuracyByEpoch[$1] }) {
+            parts.append("best test \(f(s.testAccuracyByEpoch[best])) after epoch \(best + 1) of \(epochs)")
+        }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+    }
+
+    /// Why learning diverged, as far as the run shows: a circuit without development (Vbar
+    /// never became V^T, so its update does not follow the gradient), or else a learning rate
+    /// too large for this network; with the step and the training loss just before.
+    private static func rate(_ x: Float) -> String { String(format: "%g", Double(x)) }
+
+    static func divergence(rule: RuleKind, step: Int, lossBefore: Double?, configuration c: SimulationConfiguration) -> String {
+        let before = lossBefore.map { " (training loss \(String(format: "%.4g", $0)) before it)" }
+            ?? (step == c.developmentSteps + c.descendingSteps ? " (at the first learning step)" : "")
+        let head = "learning diverged at step \(step)\(before) and the run stopped there: "
+        if rule == .circuit && c.developmentSteps == 0 {
+            return head + "development was off (--development-steps 0), so Vbar never became the transpose of V and the circuit's update does not follow the gradient; give the reciprocal stage of development steps (default \(SimulationConfiguration().developmentSteps))"
+        }
+        let rates = rule == .circuit && c.etaV > 0 && c.plastic.contains(.V)
+            ? "eta_W = \(rate(c.etaW)) or eta_V = \(rate(c.etaV)) is too large for this circuit; lower --eta-w or --eta-v"
+            : "eta_W = \(rate(c.etaW)) is too large for \(rule == .bp ? "backpropagation on this network" : "this circuit"); lower --eta-w"
+        return head + rates
+    }
+
     static func summaryJSON(_ o: SimulationOutcome) -> [String: Any] {
         var object: [String: Any] = [
             "event": "summary", "out": o.outputPath, "seconds": o.seconds, "store_wait_seconds": o.storeWaitSeconds, "store_write_seconds": o.storeWriteSeconds,
@@ -108,12 +161,20 @@ enum ProgressText {
             "onset_steps": o.summary.onsets.map { $0 as Any },
             "levels": o.summary.finalMotif.map(levelJSON),
         ]
-        if let bp = o.comparison { object["bp_test_accuracy"] = bp.finalTestAccuracy }
+        object["train_accuracy"] = o.summary.finalTrainAccuracy
+        object["classes_present"] = o.classesPresent
+        if let bp = o.comparison {
+            object["bp_test_accuracy"] = bp.finalTestAccuracy
+            object["bp_diverged_at_step"] = bp.divergedAtStep as Any
+        }
         if let tuned = o.tunedComparison {
             object["bp_tuned_test_accuracy"] = tuned.summary.finalTestAccuracy
             object["bp_tuned_weight_decay"] = Double(tuned.weightDecay)
         }
         object["diverged_at_step"] = o.summary.divergedAtStep as Any
+        if let step = o.summary.divergedAtStep {
+            object["divergence"] = divergence(rule: o.summary.rule, step: step, lossBefore: o.lossBeforeDivergence, configuration: o.configuration)
+        }
         return object
     }
 }

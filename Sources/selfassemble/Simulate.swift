@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SelfAssemble
 import SelfAssembleConnectome
+import SelfAssembleData
 
 /// `selfassemble simulate`: development, then learning, with snapshots to an HDF5 file.
 struct Simulate: ParsableCommand {
@@ -44,6 +45,8 @@ struct Simulate: ParsableCommand {
             let definition = try loadConnectome()
             var configuration = try circuit.resolved(over: definition.configuration)
             if output.compareBP { configuration.compareBackprop = true }
+            // The data's default normalization, stated in the stored configuration.
+            configuration.normalization = configuration.normalization ?? DataLoader.defaultNormalization(path: configuration.data)
             // The resolved definition goes into the run file: `--connectome` of it repeats the run.
             let resolved = Connectome(name: definition.name, description: definition.description, configuration: configuration)
             start = .new(configuration, outputPath: output.outputPath(seed: configuration.seed), overwrite: output.overwrite,

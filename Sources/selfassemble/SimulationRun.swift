@@ -19,6 +19,22 @@ struct SimulationOutcome {
     var snapshots: Int
     /// The step a continued run started from.
     var resumedFromStep: Int?
+    /// The classes the training split has samples of.
+    var classesPresent: [Int]
+    /// The mean training loss of the epoch so far at the last step before learning diverged
+    /// (nil when the run did not diverge or diverged at its first learning step); the same
+    /// for the backpropagation comparison.
+    var lossBeforeDivergence: Double?
+    var comparisonLossBeforeDivergence: Double?
+}
+
+/// The last finite training loss a run reported, for saying what preceded a divergence.
+final class LossTrace {
+    private(set) var last: Double?
+
+    func observe(_ event: SimulationEvent) {
+        if case .progress(let p) = event, p.phase == .learning, p.trainLoss.isFinite { last = p.trainLoss }
+    }
 }
 
 /// One `simulate`, from a resolved configuration (or a run file to continue) to a finished run
@@ -83,10 +99,13 @@ struct SimulationRun {
                      resumedFrom: Int?) throws -> SimulationOutcome {
         let configuration = simulation.configuration
         reporter.begin(configuration: configuration, data: simulation.data, outputPath: writer.path,
-                       totalSteps: simulation.totalSteps, resumedFrom: resumedFrom)
+                       totalSteps: simulation.totalSteps, resumedFrom: resumedFrom,
+                       warnings: simulation.data.warnings(against: simulation.architecture))
+        let trace = LossTrace(), comparisonTrace = LossTrace()
         let onEvent: (SimulationEvent) throws -> Void = { event in
             if case .snapshot(let snapshot) = event { try writer.append(snapshot) }
-            reporter.report(event, run: "circuit")
+            trace.observe(event)
+            reporter.report(event, run: configuration.rule.rawValue)
         }
         try simulation.start(onEvent)
         while !simulation.isFinished {
@@ -103,6 +122,7 @@ struct SimulationRun {
                 let bp = BackpropReference.configuration(matching: configuration, weightDecay: weightDecay)
                 var reference = try Simulation(configuration: bp, data: simulation.data)
                 return try reference.run { event in
+                    if weightDecay == nil { comparisonTrace.observe(event) }
                     reporter.report(event, run: label)
                     if let signal = SignalMonitor.pending {
                         try writer.markInterrupted()
@@ -124,7 +144,10 @@ struct SimulationRun {
         return SimulationOutcome(configuration: configuration, dataDescription: simulation.data.description,
                                  outputPath: writer.destination, summary: summary, comparison: comparison, tunedComparison: tuned,
                                  seconds: Date().timeIntervalSince(started), storeWaitSeconds: waited,
-                                 storeWriteSeconds: writing, snapshots: writer.snapshotCount, resumedFromStep: resumedFrom)
+                                 storeWriteSeconds: writing, snapshots: writer.snapshotCount, resumedFromStep: resumedFrom,
+                                 classesPresent: simulation.data.classesPresent,
+                                 lossBeforeDivergence: summary.divergedAtStep == nil ? nil : trace.last,
+                                 comparisonLossBeforeDivergence: comparison?.divergedAtStep == nil ? nil : comparisonTrace.last)
     }
 
     /// After SIGINT or SIGTERM, between two steps (so a snapshot being written is finished):
@@ -151,11 +174,17 @@ struct SimulationRun {
         return RunFailure(error, then: "\(replaced) is unchanged; the new run's first \(snapshots) snapshot\(snapshots == 1 ? "" : "s") are kept in \(writer.path): continue it with `selfassemble simulate --resume \(writer.path)`")
     }
 
-    /// The embedded synthetic task, or the data set at `configuration.data`.
+    /// The embedded synthetic task, or the data set at `configuration.data`, normalized as the
+    /// configuration says.
     static func loadData(_ configuration: SimulationConfiguration) throws -> DataSplit {
         guard let path = configuration.data else {
-            return GaussianClusters.task(for: configuration)
+            let task = GaussianClusters.task(for: configuration)
+            guard let method = configuration.normalization, method != .none else { return task }
+            var split = try task.normalized(method)
+            split.description += ", " + method.phrase
+            return split
         }
-        return try DataLoader.load(path: path, testFraction: configuration.testFraction, seed: configuration.seed)
+        return try DataLoader.load(path: path, testFraction: configuration.testFraction, seed: configuration.seed,
+                                   normalization: configuration.normalization)
     }
 }

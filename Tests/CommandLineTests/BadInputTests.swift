@@ -62,6 +62,46 @@ final class BadInputTests: XCTestCase {
         try assertRejected(["--data", csv.path, "--sizes", "5,4,3", "--batch", "8"], mentions: ["features", "--sizes"])
     }
 
+    func testLabelsCountedFromOneAreRejectedWhateverTheOutputSize() throws {
+        let csv = dir.appendingPathComponent("from-one.csv")
+        let rows = (0..<60).map { i in "\(i % 3 + 1),\(Double(i) / 60),\(Double(60 - i) / 60)" }
+        try (["label,a,b"] + rows).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        for classes in ["3", "4", "10"] {
+            try assertRejected(["--data", csv.path, "--sizes", "2,4,\(classes)", "--batch", "8"],
+                               mentions: ["from-one.csv", "class 0 has no sample in the training split", "subtract 1"])
+        }
+    }
+
+    func testIDXLabelsOneToTenAreRejected() throws {
+        let idx = dir.appendingPathComponent("idx")
+        try FileManager.default.createDirectory(at: idx, withIntermediateDirectories: true)
+        func file(_ dimensions: [Int], _ values: [UInt8]) -> Data {
+            var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
+            for d in dimensions { bytes += [0, 0, UInt8(d >> 8), UInt8(d & 0xFF)] }
+            return Data(bytes + values)
+        }
+        try file([40, 2, 2], [UInt8](repeating: 9, count: 160)).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
+        try file([40], (0..<40).map { UInt8($0 % 10 + 1) }).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
+        try file([10, 2, 2], [UInt8](repeating: 9, count: 40)).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
+        try file([10], (0..<10).map { UInt8($0 + 1) }).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
+        try assertRejected(["--data", idx.path, "--sizes", "4,8,11", "--batch", "8"],
+                           mentions: ["train-labels-idx1-ubyte", "class 0 has no sample", "subtract 1"])
+    }
+
+    func testOneClassOnlyIsRejected() throws {
+        let csv = dir.appendingPathComponent("sevens.csv")
+        let rows = (0..<40).map { i in "7,\(Double(i) / 40),1" }
+        try (["label,a,b"] + rows).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        for classes in ["8", "1"] {
+            try assertRejected(["--data", csv.path, "--sizes", "2,4,\(classes)", "--batch", "8"], mentions: ["sevens.csv", "one class only (label 7)"])
+        }
+        try assertRejected(["--sizes", "8,4,1", "--batch", "8"], mentions: ["one class only"])
+    }
+
+    func testUnknownNormalization() throws {
+        try assertRejected(["--normalize", "standard"], mentions: ["--normalize", "zscore", "minmax", "none"])
+    }
+
     func testUnwritableOutputPath() throws {
         let result = try CommandRunner.run(["simulate", "--out", "/nonexistent-dir/run.h5", "--development-steps", "5", "--descending-steps", "2", "--epochs", "1"], in: dir)
         XCTAssertNotEqual(result.status, 0)

@@ -15,8 +15,10 @@ final class NotebookTests: XCTestCase {
         ("04-sonata-connectivity", ["04-edge-populations.png", "04-block-matrix.png", "04-group-matrix.png"]),
     ]
 
-    /// A configuration small enough to run in about two seconds (debug build) in which two
-    /// levels assemble and one does not, so every branch of the plots is drawn.
+    /// A configuration small enough to run in a few seconds (debug build) with both stages of
+    /// development (1500 reciprocal-stage steps, the default 2000 descending-stage steps), in
+    /// which every level assembles during the descending stage; the version-1 run of the fixture
+    /// (no descending stage, `versionOneArguments`) draws the other branches.
     static let simulateArguments = [
         "--sizes", "16,24,24,4", "--development-steps", "1500", "--epochs", "10",
         "--snapshot-every", "100", "--seed", "7", "--quiet",
@@ -66,7 +68,49 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(result.status, 0, "notebooks out of sync with their .py copies:\n\(result.stdout)\(result.stderr)")
     }
 
+    /// Model version 1 (no descending stage, the top level taught by e): files with phase codes
+    /// 0 and 1 only, as earlier versions wrote.
+    static let versionOneArguments = ["--descending-steps", "0", "--top-teaching", "error"]
+
     // MARK: - Running them on a real run
+
+    /// The notebooks say in which stage of development each level's motif assembled, read both
+    /// stages from /snapshots/phase, show bp at its best weight decay, and read a file of model
+    /// version 1 (one development stage) too.
+    func testNotebooksNameTheStagesAndTheTunedComparison() throws {
+        let python = try Python.interpreter()
+        try Python.require(["h5py", "numpy", "matplotlib"], python: python, optional: false)
+        let fixture = try Fixture.shared()
+        func run(_ name: String, on runFile: URL) throws -> String {
+            var environment = fixture.environment(figures: fixture.directory.appendingPathComponent("figures-stages"))
+            environment["MPLBACKEND"] = "Agg"
+            environment["SELFASSEMBLE_RUN"] = runFile.path
+            let script = Self.notebooksDirectory.appendingPathComponent(name + ".py").path
+            let result = try Process.capture(python, [script], in: Self.notebooksDirectory, environment: environment, timeout: 180)
+            XCTAssertEqual(result.status, 0, "python3 \(name).py on \(runFile.lastPathComponent) failed:\n\(result.stderr.suffix(3000))")
+            return result.stdout
+        }
+        let metrics = try run("01-motif-metrics", on: fixture.run)
+        for fragment in ["reciprocal stage of development: steps 0 ... 1500", "descending stage of development: steps 1500 ... 3500",
+                         "during the descending stage of development"] {
+            XCTAssertTrue(metrics.contains(fragment), "01-motif-metrics.py does not say '\(fragment)':\n\(metrics)")
+        }
+        for level in 1...3 {
+            XCTAssertTrue(metrics.contains("  level \(level): assembled at step ") || metrics.contains("  level \(level): not assembled"), metrics)
+        }
+        let comparison = try run("03-circuit-vs-bp", on: fixture.run)
+        for fragment in ["bp at its best weight decay ", "(grid 0.0,0.0001,0.0003,0.001): final test accuracy",
+                         "circuit run, descending stage of development: steps 1500 ... 3500"] {
+            XCTAssertTrue(comparison.contains(fragment), "03-circuit-vs-bp.py does not say '\(fragment)':\n\(comparison)")
+        }
+
+        let versionOne = try run("01-motif-metrics", on: fixture.versionOneRun)
+        XCTAssertTrue(versionOne.contains("reciprocal stage of development: steps 0 ... 1500"), versionOne)
+        XCTAssertTrue(versionOne.contains("no descending stage (a file of model version 1, or --descending-steps 0)"), versionOne)
+        XCTAssertFalse(versionOne.contains("during the descending stage"), versionOne)
+        let versionOneComparison = try run("03-circuit-vs-bp", on: fixture.versionOneRun)
+        XCTAssertTrue(versionOneComparison.contains("no /comparison/bp_tuned in the circuit run"), versionOneComparison)
+    }
 
     func testPercentCopiesRunHeadlessAndWriteEveryFigure() throws {
         let python = try Python.interpreter()
@@ -115,13 +159,15 @@ final class NotebookTests: XCTestCase {
     }
 }
 
-/// A circuit run (with the bp comparison), a bp run of the same configuration and the SONATA
-/// export of the circuit run's last snapshot, made once with the built CLI for all tests.
+/// A circuit run (with the bp comparisons), a bp run of the same configuration, a run of model
+/// version 1 and the SONATA export of the circuit run's last snapshot, made once with the built
+/// CLI for all tests.
 struct Fixture {
     let directory: URL
     var run: URL { directory.appendingPathComponent("run.h5") }
     var bpRun: URL { directory.appendingPathComponent("bp.h5") }
     var sonata: URL { directory.appendingPathComponent("circuit") }
+    var versionOneRun: URL { directory.appendingPathComponent("version1.h5") }
 
     nonisolated(unsafe) private static var cached: Result<Fixture, Error>?
 
@@ -143,6 +189,7 @@ struct Fixture {
         let steps: [[String]] = [
             ["simulate"] + NotebookTests.simulateArguments + ["--compare-bp", "--out", fixture.run.path],
             ["simulate"] + NotebookTests.simulateArguments + ["--rule", "bp", "--out", fixture.bpRun.path],
+            ["simulate"] + NotebookTests.simulateArguments + NotebookTests.versionOneArguments + ["--out", fixture.versionOneRun.path],
             ["export", fixture.run.path, fixture.sonata.path, "--format", "sonata", "--step", "last"],
         ]
         for arguments in steps {

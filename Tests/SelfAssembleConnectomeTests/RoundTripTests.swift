@@ -81,6 +81,7 @@ final class RoundTripTests: XCTestCase {
             c.threads = 1 + rng.nextInt(below: 16)
             c.data = pick([nil, "/work/shared/data/digits8x8", "/tmp/a file.csv", "relative/dir"])
             c.testFraction = pick([0.2, 0.5, max(1e-9, min(uniform(), 0.999))])
+            c.normalization = pick([nil] + Normalization.allCases.map { $0 })
             XCTAssertNoThrow(try c.validated(), "trial \(trial) drew an invalid configuration")
             try roundTrip(Connectome(name: "random-\(trial)", description: "trial \(trial)", configuration: c))
         }

@@ -117,6 +117,15 @@ final class ValidationTests: XCTestCase {
                                   problem: ["unknown projection kind 'Vbr'", "did you mean 'Vbar'?"])
     }
 
+    func testNormalizationIsOneOfItsNames() throws {
+        TestSupport.assertRejects("data: {normalize: zscores}\n", field: "data.normalize",
+                                  problem: ["unknown normalization 'zscores'", "zscore, minmax, none, pixels", "did you mean 'zscore'?"])
+        XCTAssertEqual(try ConnectomeFile.parse("data: {normalize: minmax}\n", source: "x", baseDirectory: nil).configuration.normalization, .minmax)
+        XCTAssertEqual(try ConnectomeFile.parse("data: {normalize: none}\n", source: "x", baseDirectory: nil).configuration.normalization,
+                       Normalization.none, "'none' is the normalization, not YAML's null")
+        XCTAssertNil(try ConnectomeFile.parse("data: {normalize: ~}\n", source: "x", baseDirectory: nil).configuration.normalization)
+    }
+
     func testAProjectionKindListedTwice() {
         TestSupport.assertRejects("learning: {plastic: [W, W]}\n", field: "learning.plastic[2]", problem: ["W is listed twice"])
     }

@@ -4,25 +4,13 @@ import SelfAssemble
 
 /// The CSV parser on small texts: values, scaling, and every kind of bad line.
 final class CSVReaderTests: XCTestCase {
-    func testParsesLabelsAndScalesByLargestAbsoluteFeature() throws {
-        let table = try CSVReader.parse(text: "label,a,b\n0,0,16\n2,8,4\n", source: "s.csv")
+    func testParsesLabelsAndKeepsFeaturesAsWritten() throws {
+        let table = try CSVReader.parse(text: "label,a,b\n0,0,16\n2,8,4\n1,-8,2.5\n", source: "s.csv")
         XCTAssertEqual(table.columnNames, ["label", "a", "b"])
-        XCTAssertEqual(table.scale, 16)
-        XCTAssertEqual(table.data.labels, [0, 2])
+        XCTAssertEqual(table.data.labels, [0, 2, 1])
         XCTAssertEqual(table.data.classes, 3)
-        XCTAssertEqual(table.data.inputs, Matrix(rows: 2, cols: 2, values: [0, 1, 0.5, 0.25]))
-    }
-
-    func testNegativeFeaturesScaleByAbsoluteValue() throws {
-        let table = try CSVReader.parse(text: "y,a,b\n1,-8,2.5\n0,4,0\n", source: "n.csv")
-        XCTAssertEqual(table.scale, 8)
-        XCTAssertEqual(table.data.inputs.values, [-1, 0.3125, 0.5, 0])
-    }
-
-    func testAllZeroFeaturesAreLeftAlone() throws {
-        let table = try CSVReader.parse(text: "y,a\n0,0\n1,0\n", source: "z.csv")
-        XCTAssertEqual(table.scale, 1)
-        XCTAssertEqual(table.data.inputs.values, [0, 0])
+        XCTAssertEqual(table.data.inputs, Matrix(rows: 3, cols: 2, values: [0, 16, 8, 4, -8, 2.5]),
+                       "scaling is the loader's normalization, fitted on the training split only")
     }
 
     func testToleratesCRLFBlankLinesSpacesQuotesAndIntegralFloatLabels() throws {
@@ -30,7 +18,7 @@ final class CSVReaderTests: XCTestCase {
         let table = try CSVReader.parse(text: text, source: "w.csv")
         XCTAssertEqual(table.columnNames, ["label", "x"])
         XCTAssertEqual(table.data.labels, [3, 1])
-        XCTAssertEqual(table.data.inputs.values, [1, 0.5])
+        XCTAssertEqual(table.data.inputs.values, [2, 1])
     }
 
     func testEmptyFile() {

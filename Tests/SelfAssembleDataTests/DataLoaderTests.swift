@@ -5,14 +5,14 @@ import SelfAssemble
 /// `DataLoader.load` on small files written into a temporary directory: the happy paths that do
 /// not need the shared data, and one test per bad input.
 final class DataLoaderTests: XCTestCase {
-    /// Writes an MNIST-format directory: 3 training images of 2 x 3 pixels with labels 0, 4, 2 and
-    /// 2 test images with labels 1, 3.
+    /// Writes an MNIST-format directory: 3 training images of 2 x 3 pixels with labels 0, 2, 1 and
+    /// 2 test images with labels 1, 0.
     private func writeSmallIDX(in dir: URL, gzip: Bool = false, dotted: Bool = false) throws {
         let files: [(String, [UInt8])] = [
             ("train-images-idx3-ubyte", TestSupport.idx(dimensions: [3, 2, 3], values: (0 ..< 18).map { UInt8($0 * 15) })),
-            ("train-labels-idx1-ubyte", TestSupport.idx(dimensions: [3], values: [0, 4, 2])),
+            ("train-labels-idx1-ubyte", TestSupport.idx(dimensions: [3], values: [0, 2, 1])),
             ("t10k-images-idx3-ubyte", TestSupport.idx(dimensions: [2, 2, 3], values: [UInt8](repeating: 255, count: 12))),
-            ("t10k-labels-idx1-ubyte", TestSupport.idx(dimensions: [2], values: [1, 3])),
+            ("t10k-labels-idx1-ubyte", TestSupport.idx(dimensions: [2], values: [1, 0])),
         ]
         for (name, bytes) in files {
             let fileName = (dotted ? name.replacingOccurrences(of: "-idx", with: ".idx") : name) + (gzip ? ".gz" : "")
@@ -27,14 +27,15 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(split.train.count, 3)
         XCTAssertEqual(split.test.count, 2)
         XCTAssertEqual(split.train.features, 6)
-        XCTAssertEqual(split.train.classes, 5, "max label 4 (train) + 1")
-        XCTAssertEqual(split.test.classes, 5)
-        XCTAssertEqual(split.train.labels, [0, 4, 2])
-        XCTAssertEqual(split.test.labels, [1, 3])
+        XCTAssertEqual(split.train.classes, 3, "max label 2 + 1")
+        XCTAssertEqual(split.test.classes, 3)
+        XCTAssertEqual(split.classesPresent, [0, 1, 2])
+        XCTAssertEqual(split.train.labels, [0, 2, 1])
+        XCTAssertEqual(split.test.labels, [1, 0])
         XCTAssertEqual(split.train.inputs[1, 0], Float(6 * 15) / 255, "second image, first pixel")
         XCTAssertEqual(split.train.inputs[2, 5], Float(17 * 15) / 255, "third image, row 1, col 2")
         XCTAssertEqual(split.test.inputs.values, [Float](repeating: 1, count: 12))
-        XCTAssertEqual(split.description, "\(dir.lastPathComponent) IDX: 3 train / 2 test, 6 features, 5 classes (\(dir.path))")
+        XCTAssertEqual(split.description, "\(dir.lastPathComponent) IDX: 3 train / 2 test, 6 features, 3 classes, pixels / 255 (\(dir.path))")
     }
 
     func testGzippedDottedAndPlainIDXLoadIdentically() throws {
@@ -58,22 +59,23 @@ final class DataLoaderTests: XCTestCase {
         let path = dir.appendingPathComponent("t10k-labels-idx1-ubyte").path
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         try TestSupport.write(TestSupport.gzipStored(bytes), to: dir, name: "t10k-labels-idx1-ubyte")  // gzip under the plain name
-        XCTAssertEqual(try DataLoader.load(path: dir.path, testFraction: 0.2, seed: 0).test.labels, [1, 3])
+        XCTAssertEqual(try DataLoader.load(path: dir.path, testFraction: 0.2, seed: 0).test.labels, [1, 0])
     }
 
     func testLoadsCSVFile() throws {
         let dir = try TestSupport.temporaryDirectory(for: self)
         let rows = (0 ..< 10).map { "\($0 % 3),\($0),\(2 * $0)" }
         let path = try TestSupport.write("label,a,b\n" + rows.joined(separator: "\n") + "\n", to: dir, name: "small.csv")
-        let split = try DataLoader.load(path: path, testFraction: 0.3, seed: 7)
+        let split = try DataLoader.load(path: path, testFraction: 0.3, seed: 7, normalization: Normalization.none)
         XCTAssertEqual(split.train.count, 7)
         XCTAssertEqual(split.test.count, 3)
         XCTAssertEqual(split.train.features, 2)
         XCTAssertEqual(split.train.classes, 3)
-        XCTAssertEqual(split.description, "small CSV: 7 train / 3 test, 2 features, 3 classes, features / 18, test fraction 0.3, seed 7 (\(path))")
+        XCTAssertEqual(split.description, "small CSV: 7 train / 3 test, 2 features, 3 classes, features as read, test fraction 0.3, seed 7 (\(path))")
         // Every sample lands in exactly one set: column b is twice column a in every row.
         let all = split.train.inputs.values + split.test.inputs.values
-        XCTAssertEqual(Set(stride(from: 0, to: all.count, by: 2).map { (all[$0] * 18).rounded() }), Set((0 ..< 10).map(Float.init)))
+        XCTAssertEqual(Set(stride(from: 0, to: all.count, by: 2).map { all[$0] }), Set((0 ..< 10).map(Float.init)))
+        XCTAssertEqual(Set(stride(from: 1, to: all.count, by: 2).map { all[$0] }), Set((0 ..< 10).map { Float(2 * $0) }))
     }
 
     // MARK: - Bad inputs
@@ -142,7 +144,7 @@ final class DataLoaderTests: XCTestCase {
     func testCorruptGzipFile() throws {
         let dir = try TestSupport.temporaryDirectory(for: self)
         try writeSmallIDX(in: dir, gzip: true)
-        var bytes = TestSupport.gzipStored(TestSupport.idx(dimensions: [3], values: [0, 4, 2]))
+        var bytes = TestSupport.gzipStored(TestSupport.idx(dimensions: [3], values: [0, 2, 1]))
         bytes[bytes.count - 8] ^= 0x55  // the CRC-32 no longer matches
         let path = try TestSupport.write(bytes, to: dir, name: "train-labels-idx1-ubyte.gz")
         assertDataError(try DataLoader.load(path: dir.path, testFraction: 0.2, seed: 0), contains: [path, "gzip data are corrupt"])

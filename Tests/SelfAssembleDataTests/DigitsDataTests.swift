@@ -23,7 +23,7 @@ final class DigitsDataTests: XCTestCase {
         XCTAssertEqual(values.min(), 0)
         XCTAssertEqual(values.max(), 1, "pixels 0-16 were stored as 0-255, so the brightest is 255 / 255")
         XCTAssertEqual(Set(split.train.labels), Set(0 ..< 10))
-        XCTAssertEqual(split.description, "digits8x8 IDX: 1437 train / 360 test, 64 features, 10 classes (\(dir))")
+        XCTAssertEqual(split.description, "digits8x8 IDX: 1437 train / 360 test, 64 features, 10 classes, pixels / 255 (\(dir))")
     }
 
     func testFirstTrainingSampleMatchesIndependentDecoding() throws {
@@ -93,7 +93,7 @@ final class DigitsDataTests: XCTestCase {
         XCTAssertEqual(split.train.features, 64)
         XCTAssertEqual(split.train.classes, 10)
         XCTAssertEqual(try DataLoader.load(path: csv, testFraction: 0.5, seed: 42).test.count, 899, "round(898.5)")
-        XCTAssertEqual(split.description, "digits CSV: 1438 train / 359 test, 64 features, 10 classes, features / 16, test fraction 0.2, seed 42 (\(csv))")
+        XCTAssertEqual(split.description, "digits CSV: 1438 train / 359 test, 64 features, 10 classes, features z-scored (training-split statistics), test fraction 0.2, seed 42 (\(csv))")
 
         // The split is a partition: label counts over train + test equal those in the file.
         let fileLabels = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst().map { Int($0.split(separator: ",")[0])! }
@@ -113,27 +113,26 @@ final class DigitsDataTests: XCTestCase {
         XCTAssertNotEqual(a.train.inputs, c.train.inputs)
     }
 
-    func testCSVScalesZeroToSixteenToZeroToOne() throws {
+    func testCSVIsReadAsWritten() throws {
         let csv = try TestSupport.digitsDirectory() + "/digits.csv"
         let table = try CSVReader.read(path: csv)
-        XCTAssertEqual(table.scale, 16)
         XCTAssertEqual(table.data.count, 1797)
         XCTAssertEqual(table.data.inputs.values.min(), 0)
-        XCTAssertEqual(table.data.inputs.values.max(), 1)
+        XCTAssertEqual(table.data.inputs.values.max(), 16)
         // The first data line, parsed here by hand.
         let firstLine = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")[1]
         let fields = firstLine.split(separator: ",").map { Int($0)! }
         XCTAssertEqual(table.data.labels[0], fields[0])
-        XCTAssertEqual((0 ..< 64).map { table.data.inputs[0, $0] }, fields.dropFirst().map { Float($0) / 16 })
+        XCTAssertEqual((0 ..< 64).map { table.data.inputs[0, $0] }, fields.dropFirst().map { Float($0) })
     }
 
     func testCSVAndIDXHoldTheSameImages() throws {
-        // The IDX pixels are the CSV's 0-16 values rescaled to 0-255 (rounded), so after each
-        // loader's scaling the same image differs by at most half a 255-step.
+        // The IDX pixels are the CSV's 0-16 values rescaled to 0-255 (rounded): pixels / 255
+        // times 16, rounded, gives back the CSV's values.
         let dir = try TestSupport.digitsDirectory()
         let idx = try DataLoader.load(path: dir, testFraction: 0.2, seed: 0)
         let csv = try CSVReader.read(path: dir + "/digits.csv").data
-        let csvRows = Set((0 ..< csv.count).map { i in (0 ..< 64).map { Int((csv.inputs[i, $0] * 16).rounded()) } })
+        let csvRows = Set((0 ..< csv.count).map { i in (0 ..< 64).map { Int(csv.inputs[i, $0]) } })
         let idxFirst = (0 ..< 64).map { Int((idx.train.inputs[0, $0] * 16).rounded()) }
         XCTAssertTrue(csvRows.contains(idxFirst), "the first IDX training image is one of the CSV's images")
     }

@@ -34,6 +34,22 @@ final class IDXReaderTests: XCTestCase {
                         contains: ["y.zip", "wrong magic number", "not an IDX file"])
     }
 
+    func testAnHTMLPageInPlaceOfTheFileIsNamed() {
+        let page = Array("<!DOCTYPE html>\n<html><body>404 Not Found</body></html>\n".utf8)
+        assertDataError(try IDXReader.images(page, source: "/d/train-images-idx3-ubyte"),
+                        contains: ["/d/train-images-idx3-ubyte", "wrong magic number 0x3c21444f", "web page", "'<!DO'", "download the file again"])
+        assertDataError(try IDXReader.parse(Array("\n  <html lang=en>".utf8), source: "p"), contains: ["p: wrong magic number", "web page", "'<htm'"])
+    }
+
+    func testALittleEndianHeaderIsNamed() {
+        // The magic and the sizes written least significant byte first.
+        let images = [3, 8, 0, 0] + TestSupport.littleEndian(1) + TestSupport.littleEndian(1) + TestSupport.littleEndian(2) + [5, 6]
+        assertDataError(try IDXReader.images(images, source: "le-images"),
+                        contains: ["le-images", "wrong magic number 0x03080000", "little-endian", "big-endian"])
+        let labels = [1, 8, 0, 0] + TestSupport.littleEndian(1) + [5]
+        assertDataError(try IDXReader.labels(labels, source: "le-labels"), contains: ["le-labels", "little-endian"])
+    }
+
     func testUnsupportedTypeByte() {
         let floats = TestSupport.idx(type: 0x0D, dimensions: [1], values: [0, 0, 0, 0])
         assertDataError(try IDXReader.parse(floats, source: "f.idx"), contains: ["f.idx", "type byte 0x0d (float)", "not supported"])

@@ -51,11 +51,17 @@ final class IndependentRecomputationTests: XCTestCase {
                     break
             onsets.append(onset)
         out["onsets"] = onsets
-        dev = np.nonzero(f["snapshots/phase"][:S] == 0)[0]
+        # Phase codes: 0 reciprocal stage, 2 descending stage (both development), 1 learning.
+        phase = f["snapshots/phase"][:S]
+        dev = np.nonzero((phase == 0) | (phase == 2))[0]
         out["end_of_development_step"] = int(steps[dev[-1]]) if len(dev) else None
+        reciprocal = np.nonzero(phase == 0)[0]
+        out["end_of_reciprocal_stage_step"] = int(steps[reciprocal[-1]]) if len(reciprocal) else None
         for l in range(1, L + 1):
             level = {"level": l, "snapshots": []}
-            for s in sorted({0, S - 1}):
+            # The first and last snapshot and the end of each stage of development (the runs
+            # compared are complete, so every stage present has ended).
+            for s in sorted({0, S - 1} | {int(d[-1]) for d in (dev, reciprocal) if len(d)}):
                 get = lambda name: f[f"projections/{name}_{l}"][s]
                 V, kV = signed_mask(get("V"))
                 Vbar, kVbar = signed_mask(get("Vbar"))
@@ -123,6 +129,8 @@ final class IndependentRecomputationTests: XCTestCase {
         XCTAssertEqual(onsets.map { $0 as? Int }, report.levels.map(\.assembly.onsetStep), "onsets", file: file, line: line)
         XCTAssertEqual(python["end_of_development_step"] as? Int,
                        report.timeline.endOfDevelopment.map { report.timeline.steps[$0] }, file: file, line: line)
+        XCTAssertEqual(python["end_of_reciprocal_stage_step"] as? Int,
+                       report.timeline.endOfReciprocalStage.map { report.timeline.steps[$0] }, file: file, line: line)
         let levels = try XCTUnwrap(python["levels"] as? [[String: Any]])
         XCTAssertEqual(levels.count, report.levels.count)
         var compared = 0
@@ -154,7 +162,8 @@ final class IndependentRecomputationTests: XCTestCase {
                 compared += 1
             }
         }
-        XCTAssertEqual(compared, 2 * report.levels.count, "first and last snapshot of every level", file: file, line: line)
+        XCTAssertEqual(compared, report.keySnapshots.count * report.levels.count, "every key snapshot of every level", file: file, line: line)
+        XCTAssertEqual(report.keySnapshots.count, 4, "start, the end of each stage of development, end", file: file, line: line)
     }
 
     func testSmallSyntheticRun() throws {

@@ -90,6 +90,9 @@ final class SVGTests: XCTestCase {
         for l in 1...3 {
             let root = try parse(figures.first { $0.fileName == "trajectories-level-\(l).svg" }!.svg)
             XCTAssertEqual(elements(root, class: "boundary").count, 1, "the development/learning boundary, level \(l)")
+            XCTAssertEqual(elements(root, class: "stage-boundary").count, 1, "the end of the reciprocal stage, level \(l)")
+            let x = { (e: XMLElement) in Double(self.attribute(e, "x1")!)! }
+            XCTAssertLessThan(x(elements(root, class: "stage-boundary")[0]), x(elements(root, class: "boundary")[0]))
             XCTAssertEqual(elements(root, class: "threshold").count, l == 1 ? 2 : 3, "thresholds, level \(l)")
             let names = Set(elements(root, class: "series").compactMap { attribute($0, "data-name") })
             XCTAssertTrue(names.isSuperset(of: l == 1 ? ["reciprocity", "alignment_H"] : ["reciprocity", "descending", "alignment_H"]), "\(names)")
@@ -102,15 +105,20 @@ final class SVGTests: XCTestCase {
         }
     }
 
-    func testDigitsFiguresMarkTheOnsets() throws {
+    func testDigitsFiguresMarkTheOnsetsAndBothStages() throws {
         let report = try MotifReport.make(from: try RunReader(path: try SharedRuns.digits()), options: quickOptions(samples: 2))
         let figures = ReportFigures.make(report)
         for level in report.levels {
-            let root = try parse(figures.first { $0.fileName == "trajectories-level-\(level.level).svg" }!.svg)
+            let figure = figures.first { $0.fileName == "trajectories-level-\(level.level).svg" }!
+            let root = try parse(figure.svg)
             let onset = try XCTUnwrap(elements(root, class: "onset").first, "onset of level \(level.level)")
+            let reciprocal = try XCTUnwrap(elements(root, class: "stage-boundary").first, "the end of the reciprocal stage")
             let boundary = try XCTUnwrap(elements(root, class: "boundary").first)
             let x = { (e: XMLElement) in Double(self.attribute(e, "x1")!)! }
-            XCTAssertGreaterThan(x(onset), x(boundary), "level \(level.level) assembles after development")
+            XCTAssertGreaterThan(x(onset), x(reciprocal), "level \(level.level) assembles after the reciprocal stage")
+            XCTAssertLessThanOrEqual(x(onset), x(boundary), "level \(level.level) assembles during the descending stage, before learning")
+            XCTAssertTrue(figure.caption.contains("dashed grey: end of reciprocal stage; dashed black: end of development"), figure.caption)
+            XCTAssertTrue(figure.svg.contains("end of reciprocal stage, step 3000") && figure.svg.contains("end of development, step 5000"))
         }
         let accuracy = try parse(figures.first { $0.fileName == "accuracy.svg" }!.svg)
         XCTAssertEqual(elements(accuracy, class: "onset").count, 3)

@@ -70,14 +70,14 @@ final class SharedRuns: @unchecked Sendable {
         return try result.get()
     }
 
-    /// The digits configuration (sizes 64,128,128,10, ratio 2, batch 32, 3000 development
-    /// steps, 30 epochs), seed 7.
+    /// The digits configuration (sizes 64,128,128,10, ratio 2, batch 32, development in two
+    /// stages of 3000 and 2000 steps, 30 epochs), seed 7.
     static func digits() throws -> String {
         let data = try SharedData.digits()
         return try shared.run("digits") { try CLI.simulate(["--seed", "7", "--data", data], to: $0) }
     }
 
-    /// The negative control: development off, V and Vbar frozen (it diverges at step 95).
+    /// The negative control: development off, V and Vbar frozen (it diverges at step 32).
     static func control() throws -> String {
         let data = try SharedData.digits()
         return try shared.run("control") {
@@ -85,33 +85,40 @@ final class SharedRuns: @unchecked Sendable {
         }
     }
 
-    /// The negative control with a learning rate at which it does not diverge.
+    /// The negative control with a learning rate at which it does not diverge in 10 epochs
+    /// (eta_W = 0.02 diverges at step 129: without development the top level, too, learns from
+    /// a random apical input).
     static func gentleControl() throws -> String {
         let data = try SharedData.digits()
         return try shared.run("gentle-control") {
             try CLI.simulate(["--seed", "7", "--data", data, "--development-steps", "0", "--descending-steps", "0", "--plastic", "W,Wbar",
-                              "--eta-w", "0.02", "--epochs", "10"], to: $0)
+                              "--eta-w", "0.005", "--epochs", "10"], to: $0)
         }
     }
 
     /// A small run on the embedded synthetic task (no shared data needed): three levels,
-    /// development then learning, a few seconds.
+    /// both stages of development then learning, a few seconds.
     static func small() throws -> String {
         try shared.run("small") {
             try CLI.simulate(["--seed", "3", "--sizes", "32,48,40,6", "--ratio", "2", "--development-steps", "600",
-                              "--epochs", "4", "--snapshot-every", "50"], to: $0)
+                              "--descending-steps", "400", "--epochs", "4", "--snapshot-every", "50"], to: $0)
         }
     }
 }
 
 /// A tiny run written in-process with the store's writer (no command-line tool needed):
-/// sizes [8, 6, 5, 3], 20 development steps, 2 epochs, a snapshot every 5 steps.
+/// sizes [8, 6, 5, 3], development in two stages of 20 and 10 steps, 2 epochs, a snapshot
+/// every 5 steps.
 enum TinyRun {
-    static func write(to path: String, finish: Bool = true, snapshots limit: Int? = nil) throws {
+    /// - Parameter version1: the model of version 1 (no descending stage, the top level taught
+    ///   by e), as files of earlier versions hold.
+    static func write(to path: String, finish: Bool = true, snapshots limit: Int? = nil, version1: Bool = false) throws {
         var c = SimulationConfiguration()
         c.seed = 11
         c.sizes = [8, 6, 5, 3]
         c.developmentSteps = 20
+        c.descendingSteps = version1 ? 0 : 10
+        if version1 { c.topTeaching = .error }
         c.epochs = 2
         c.batch = 8
         c.snapshotEvery = 5

@@ -42,6 +42,8 @@ final class H5pyCompatibilityTests: XCTestCase {
         XCTAssertEqual(json["data"] as? String, run.metadata.dataDescription)
         XCTAssertEqual((json["configuration"] as? [String: Any])?["sizes"] as? [Int], [8, 6, 5, 3])
         XCTAssertEqual(json["levels"] as? Int, 3)
+        XCTAssertEqual(json["blas"] as? String, BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary,
+                       "the kernel and thread count that computed the run")
         XCTAssertEqual(json["compression"] as? Int, 6)
         XCTAssertEqual(json["snapshots"] as? Int, run.snapshots.count)
         XCTAssertEqual(json["steps"] as? [Int], run.snapshots.map(\.step))

@@ -42,6 +42,8 @@ final class RunInspectionTests: XCTestCase {
         XCTAssertEqual(inspection.summary?.finalTestAccuracy, run.summary.finalTestAccuracy)
         XCTAssertEqual(inspection.summary?.rule, "circuit")
         XCTAssertEqual(inspection.comparison?.rule, "bp")
+        XCTAssertNil(inspection.tunedComparison, "written without bp at a tuned weight decay")
+        XCTAssertEqual(Set(inspection.snapshots.phases), ["reciprocal-stage", "descending-stage", "learning"])
 
         let text = inspection.text()
         for fragment in [
@@ -53,9 +55,12 @@ final class RunInspectionTests: XCTestCase {
             "last metrics (snapshot \(run.snapshots.count - 1), step \(last.step)):",
             "  test_accuracy         ", "  level 1   step \(run.summary.onsets[0]!)",
             "summary        circuit: final test accuracy", "comparison     bp: final test accuracy",
+            // Both stages of development, then learning, each with its steps.
+            "(development: reciprocal stage steps 0...20, descending stage steps \(Self.firstStep(of: .descendingStage, run))...\(Self.lastStep(of: .descendingStage, run)); learning steps \(Self.firstStep(of: .learning, run))...\(last.step))",
         ] {
             XCTAssertTrue(text.contains(fragment), "the text lacks '\(fragment)':\n\(text)")
         }
+        XCTAssertFalse(text.contains("tuned bp"), text)
 
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inspection.json().utf8)) as? [String: Any])
         XCTAssertEqual(json["status"] as? String, "complete")
@@ -66,6 +71,29 @@ final class RunInspectionTests: XCTestCase {
         XCTAssertEqual((json["onsets"] as? [[String: Any]])?.compactMap { $0["step"] as? Int }, run.summary.onsets.compactMap { $0 })
         let decoded = try JSONDecoder().decode(RunInspection.self, from: Data(inspection.json().utf8))
         XCTAssertEqual(decoded, inspection, "the JSON round-trips")
+    }
+
+    private static func firstStep(of phase: Phase, _ run: TinyRun.Recorded) -> Int { run.snapshots.first { $0.phase == phase }!.step }
+    private static func lastStep(of phase: Phase, _ run: TinyRun.Recorded) -> Int { run.snapshots.last { $0.phase == phase }!.step }
+
+    /// bp at its best weight decay (/comparison/bp_tuned): its weight decay and accuracy, in the
+    /// value, the text and the JSON.
+    func testInspectionShowsTheTunedComparison() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("tuned.h5")
+        let run = try TinyRun.write(to: path, tunedWeightDecay: 3e-4)
+        let inspection = try RunInspection(path: path)
+        let tuned = try XCTUnwrap(inspection.tunedComparison)
+        XCTAssertEqual(tuned.rule, "bp")
+        XCTAssertEqual(tuned.weightDecay, Double(Float(3e-4)))
+        XCTAssertEqual(tuned.finalTestAccuracy, run.tunedComparison?.summary.finalTestAccuracy)
+        XCTAssertNil(inspection.comparison?.weightDecay, "the same-settings comparison carries no chosen decay")
+        let text = inspection.text()
+        XCTAssertTrue(text.contains("tuned bp       bp at its best weight decay 0.0003: final test accuracy "), text)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inspection.json().utf8)) as? [String: Any])
+        let object = try XCTUnwrap(json["tunedComparison"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(object["weightDecay"] as? Double), Double(Float(3e-4)), accuracy: 1e-15)
+        XCTAssertEqual(try JSONDecoder().decode(RunInspection.self, from: Data(inspection.json().utf8)), inspection)
     }
 
     /// A run still being written: no summary, onsets undetermined, NaN metrics as null.

@@ -186,36 +186,43 @@ final class RunValidatorTests: XCTestCase {
         XCTAssertEqual(errors.count, 4, "the three levels present are checked, not a fourth: \(errors)")
     }
 
-    /// Phase labels are data: a file of version 1 (one development stage, labels
-    /// `0=development,1=learning`) is valid; labels that contradict the known phases are not,
-    /// and neither are phases out of the order a run goes through them.
-    func testPhaseLabelsAndOrder() throws {
+    /// Phase labels are data: a file naming fewer phases than this selfassemble knows (written
+    /// before a phase was added) is valid; a label that contradicts a known phase is not.
+    func testPhaseLabelsAgreeWithTheKnownPhases() throws {
         let directory = try TemporaryDirectory()
+        let older = try copy("older.h5", in: directory)
+        let learning = try XCTUnwrap(RunLayout.phases.first { $0.name == "learning" })
         let snapshots = try RunReader(path: Self.source.path).snapshotCount
-        func relabel(_ name: String, _ labels: String, codes: [UInt8]? = nil) throws -> String {
-            let path = try copy(name, in: directory)
-            try ForeignFile.modify(path) { file in
-                let phase = H5Dopen2(file, "snapshots/phase", sa_H5P_DEFAULT())
-                defer { H5Dclose(phase) }
-                H5Adelete(phase, "labels")
-                ForeignFile.setString(phase, "labels", labels)
-                if let codes { ForeignFile.write(file, "snapshots/phase", codes) }
-            }
-            return path
+        try ForeignFile.modify(older) { file in
+            let phase = H5Dopen2(file, "snapshots/phase", sa_H5P_DEFAULT())
+            defer { H5Dclose(phase) }
+            H5Adelete(phase, "labels")
+            ForeignFile.setString(phase, "labels", "\(learning.code)=learning")
+            ForeignFile.write(file, "snapshots/phase", [UInt8](repeating: learning.code, count: snapshots))
         }
-        let half = snapshots / 2
-        let version1 = try relabel("version1.h5", RunLayout.Snapshots.phaseLabelsVersion1,
-                                   codes: [UInt8](repeating: 0, count: half) + [UInt8](repeating: 1, count: snapshots - half))
-        XCTAssertEqual(try errors(version1), [])
+        XCTAssertEqual(try errors(older), [])
 
-        let contradicting = try relabel("contradicting.h5", "0=learning,1=development")
+        let contradicting = try copy("contradicting.h5", in: directory)
+        try ForeignFile.modify(contradicting) { file in
+            let phase = H5Dopen2(file, "snapshots/phase", sa_H5P_DEFAULT())
+            defer { H5Dclose(phase) }
+            H5Adelete(phase, "labels")
+            ForeignFile.setString(phase, "labels", "0=learning,1=development")
+        }
         assertError(try errors(contradicting), at: "/snapshots/phase", containing: "attribute 'labels' is '0=learning,1=development'")
+    }
 
-        // Learning (1), then the descending stage (2): out of order.
-        let reversed = try relabel("reversed.h5", RunLayout.Snapshots.phaseLabels,
-                                   codes: [UInt8](repeating: 1, count: half) + [UInt8](repeating: 2, count: snapshots - half))
-        assertError(try errors(reversed), at: "/snapshots/phase",
-                    containing: "snapshot \(half) is in the descending stage of development after a snapshot in learning")
+    /// A per-snapshot dataset shorter than /snapshots/step (more than one entry off) is damaged.
+    func testSeriesLengthsMustMatchTheSnapshots() throws {
+        let directory = try TemporaryDirectory()
+        let path = try copy("short.h5", in: directory)
+        let snapshots = try RunReader(path: Self.source.path).snapshotCount
+        try ForeignFile.modify(path) { file in
+            let dataset = H5Dopen2(file, "metrics/reciprocity_2", sa_H5P_DEFAULT())
+            XCTAssertGreaterThanOrEqual(H5Dset_extent(dataset, [hsize_t(snapshots - 2)]), 0)
+            H5Dclose(dataset)
+        }
+        assertError(try errors(path), at: "/metrics/reciprocity_2", containing: "has \(snapshots - 2) entries for \(snapshots) snapshots")
     }
 
     /// A run left "running" (killed) that nothing writes to any more: a series more than one

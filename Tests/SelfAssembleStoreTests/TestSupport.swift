@@ -38,15 +38,18 @@ enum TinyRun {
         var snapshots: [Snapshot]
         var summary: SimulationSummary
         var comparison: SimulationSummary?
+        var tunedComparison: TunedBackprop?
         var metadata: RunMetadata
     }
 
     /// Runs the tiny simulation with a RunWriter on its events, as the command-line tool does.
     /// - Parameter finish: call `finish` (with a bp comparison run when `compare`); when false the
     ///   writer is only closed, as after an interrupted run.
+    /// - Parameter tunedWeightDecay: with `compare`, also a bp run at this weight decay, stored
+    ///   as bp at its best weight decay of the grid [0, this] (/comparison/bp_tuned).
     @discardableResult
     static func write(to path: String, thresholds: AssemblyThresholds = AssemblyThresholds(), compare: Bool = true,
-                      finish: Bool = true, compressionLevel: Int = 4) throws -> Recorded {
+                      finish: Bool = true, compressionLevel: Int = 4, tunedWeightDecay: Float? = nil) throws -> Recorded {
         let data = data()
         var simulation = try Simulation(configuration: configuration(thresholds: thresholds), data: data)
         let metadata = try RunMetadata(simulation: simulation)
@@ -63,12 +66,19 @@ enum TinyRun {
             var bp = try Simulation(configuration: configuration(rule: .bp), data: data)
             comparison = try bp.run()
         }
+        var tuned: TunedBackprop? = nil
+        if compare, let lambda = tunedWeightDecay {
+            var c = configuration(rule: .bp)
+            c.weightDecay = lambda
+            var bp = try Simulation(configuration: c, data: data)
+            tuned = TunedBackprop(weightDecay: lambda, grid: [0, lambda], summary: try bp.run())
+        }
         if finish {
-            try writer.finish(summary: summary, comparison: comparison)
+            try writer.finish(summary: summary, comparison: comparison, tunedComparison: tuned)
         } else {
             writer.close()
         }
-        return Recorded(snapshots: snapshots, summary: summary, comparison: comparison, metadata: metadata)
+        return Recorded(snapshots: snapshots, summary: summary, comparison: comparison, tunedComparison: tuned, metadata: metadata)
     }
 }
 

@@ -136,6 +136,7 @@ def main(path, expected_compression=None):
         except (TypeError, ValueError) as error:
             errors.append("/: configuration is not JSON: %s" % error)
         result["data"] = string_attribute(f, "data", "/")
+        result["blas"] = string_attribute(f, "blas", "/")
         status = string_attribute(f, "status", "/")
         result["status"] = status
         expect(status in ("running", "complete"), "/: status %r" % status)
@@ -181,7 +182,7 @@ def main(path, expected_compression=None):
         check_series(snapshots["phase"], "uint8", S, (), 0)
         check_series(snapshots["epoch"], "int32", S, (), 0)
         expect(string_attribute(snapshots["phase"], "labels", "/snapshots/phase")
-               == "0=development (reciprocal stage),1=learning,2=development (descending stage)", "/snapshots/phase: labels")
+               == "0=development (reciprocal stage),2=development (descending stage),1=learning", "/snapshots/phase: labels")
         steps = snapshots["step"][()]
         phases = snapshots["phase"][()]
         result["steps"] = plain(steps)

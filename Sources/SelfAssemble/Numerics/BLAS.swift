@@ -64,12 +64,15 @@ public enum BLAS {
         x.values.withUnsafeMutableBufferPointer { px in cblas_sscal(n, alpha, px.baseAddress, 1) }
     }
 
-    /// The Frobenius norm, accumulated in double precision.
+    /// The Frobenius norm, through ``frobeniusDot(_:_:)``.
     public static func frobeniusNorm(_ x: Matrix) -> Double {
         frobeniusDot(x, x).squareRoot()
     }
 
-    /// The Frobenius inner product `<A, B>`, accumulated in double precision (cblas_dsdot).
+    /// The Frobenius inner product `<A, B>` through cblas_dsdot, returned in double precision.
+    /// The reference BLAS accumulates every product in double; OpenBLAS's x86_64 kernels sum
+    /// blocks of 32 products in single precision and the blocks in double (OpenBLAS issue 1326),
+    /// so the relative error is about 32 single-precision roundings of the sum of |a_i b_i|.
     public static func frobeniusDot(_ a: Matrix, _ b: Matrix) -> Double {
         precondition(a.rows == b.rows && a.cols == b.cols, "dot: shape mismatch")
         return a.values.withUnsafeBufferPointer { pa in

@@ -48,6 +48,11 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     public var data: String? = nil
     /// Share of a CSV file's samples held out for testing (IDX files come split).
     public var testFraction: Double = 0.2
+    /// How features are scaled, per feature with statistics of the training split (see
+    /// ``Normalization``); nil: the data's default (pixels / 255 for IDX images, z-scores for
+    /// a CSV file, none for the synthetic task), which `simulate` resolves before it stores
+    /// the configuration.
+    public var normalization: Normalization? = nil
     /// Also train exact backpropagation on the same network, data, seed and budget, and
     /// record its accuracy beside the circuit's.
     public var compareBackprop = false

@@ -40,6 +40,10 @@ public struct LevelAssembly: Codable, Equatable, Sendable {
     public var onsetStep: Int?
     /// The index of that snapshot.
     public var onsetSnapshot: Int?
+    /// The phase the onset falls in, a ``Phase`` raw value (`reciprocal-stage`,
+    /// `descending-stage` or `learning`): the phase of the onset snapshot. In model version 2 the
+    /// whole motif assembles during development; in version 1 it completed during learning.
+    public var onsetPhase: String?
     /// What /assembly/onset_step of the file says (with the run's own thresholds; nil for -1).
     public var fileOnsetStep: Int?
     public var shortfall: Shortfall?
@@ -55,8 +59,10 @@ public struct LevelAssembly: Codable, Equatable, Sendable {
 /// A NaN metric never passes (comparisons with NaN are false), so undefined values, e.g.
 /// after a divergence, cannot fake an assembly.
 public enum AssemblyDetection {
+    /// - Parameter phases: the phase of every snapshot (``Phase`` raw values), to say in which
+    ///   phase each onset falls; empty leaves `onsetPhase` nil.
     public static func detect(steps: [Int], levels: [LevelMetricSeries], thresholds: AssemblyThresholds,
-                              fileOnsets: [Int?] = []) -> [LevelAssembly] {
+                              fileOnsets: [Int?] = [], phases: [String] = []) -> [LevelAssembly] {
         var detector = AssemblyDetector(levels: levels.count, thresholds: thresholds)
         var onsetSnapshot = [Int?](repeating: nil, count: levels.count)
         for (index, step) in steps.enumerated() {
@@ -71,6 +77,7 @@ public enum AssemblyDetection {
         }
         return levels.enumerated().map { i, series in
             LevelAssembly(level: i + 1, onsetStep: detector.onsets[i], onsetSnapshot: onsetSnapshot[i],
+                          onsetPhase: onsetSnapshot[i].flatMap { $0 < phases.count ? phases[$0] : nil },
                           fileOnsetStep: i < fileOnsets.count ? fileOnsets[i] : nil,
                           shortfall: detector.onsets[i] == nil
                               ? shortfall(series, thresholds: thresholds, passingAtEnd: detector.runLength[i]) : nil)

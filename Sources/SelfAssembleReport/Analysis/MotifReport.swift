@@ -9,7 +9,9 @@ import SelfAssemble
 public struct MotifReport: Codable, Sendable {
     /// Identifies the JSON document.
     public var schema = "selfassemble-motif-report"
-    public var schemaVersion = 1
+    /// 2: the key snapshot `end_of_reciprocal_stage` and each onset's phase (`onset_phase`),
+    /// for the two stages of development of model version 2.
+    public var schemaVersion = 2
     /// The run the report describes.
     public var run: RunDescription
     /// The options the report was made with (the null's seed resolved).
@@ -18,7 +20,8 @@ public struct MotifReport: Codable, Sendable {
     public var fileAssembly: FileAssembly
     /// Step, phase and epoch of every snapshot.
     public var timeline: Timeline
-    /// The snapshots the anatomy is measured at: start, end of development, end.
+    /// The snapshots the anatomy is measured at: start, end of the reciprocal stage, end of
+    /// development (the end of the descending stage, when the run had one), end.
     public var keySnapshots: [KeySnapshot]
     /// Level by level: assembly, motif statistics, spectra, correlations.
     public var levels: [LevelReport]
@@ -56,8 +59,11 @@ public struct RunDescription: Codable, Equatable, Sendable {
     public var downstreamSizes: [Int]
     /// Names of levels 1 ... L from the configuration, when it gives them.
     public var levelNames: [String]?
-    /// Development steps of the configuration (nil if the configuration does not say).
+    /// Steps of the reciprocal stage of development, from the configuration (nil if it does not say).
     public var developmentSteps: Int?
+    /// Steps of the descending stage of development, from the configuration (nil if it does not
+    /// say: files of model version 1, which had no descending stage).
+    public var descendingSteps: Int?
     public var snapshots: Int
     public var lastStep: Int
     /// /summary (nil while the run is not finished).
@@ -65,6 +71,10 @@ public struct RunDescription: Codable, Equatable, Sendable {
     public var finalTrainAccuracy: Double?
     /// /comparison/bp, when the run was compared with backpropagation.
     public var bpFinalTestAccuracy: Double?
+    /// /comparison/bp_tuned: backpropagation at its best weight decay from a grid, and that decay
+    /// (runs compared with backpropagation by a version that tuned it).
+    public var bpTunedFinalTestAccuracy: Double?
+    public var bpTunedWeightDecay: Double?
     /// Where learning diverged and the run stopped.
     public var divergedAtStep: Int?
 }
@@ -100,13 +110,26 @@ public struct Timeline: Codable, Equatable, Sendable {
 
     /// The last snapshot of the reciprocal stage, nil when the run had none.
     public var endOfReciprocalStage: Int? { phases.lastIndex(of: Phase.reciprocalStage.rawValue) }
+
+    /// The last snapshot of the descending stage, nil when the run had none (files of model
+    /// version 1, runs with `--descending-steps 0`).
+    public var endOfDescendingStage: Int? { phases.lastIndex(of: Phase.descendingStage.rawValue) }
+
+    /// The phase of a snapshot; nil for a name this version does not know.
+    public func phase(_ snapshot: Int) -> Phase? { Phase(rawValue: phases[snapshot]) }
 }
 
 /// Why a snapshot is analysed.
 public enum SnapshotRole: String, Codable, Sendable, CaseIterable {
     /// The first snapshot: the random initial circuit.
     case start
-    /// The last development snapshot: what spontaneous activity built.
+    /// The last snapshot of the reciprocal stage of development: what the Hebbian stage built
+    /// (V and Vbar). In a run without a descending stage (model version 1) it is also the end
+    /// of development.
+    case endOfReciprocalStage = "end_of_reciprocal_stage"
+    /// The last development snapshot, of either stage: what spontaneous activity built. Its
+    /// meaning is the same in every file: the end of all development, the step learning starts
+    /// from (in model version 2, the end of the descending stage).
     case endOfDevelopment = "end_of_development"
     /// The last completed snapshot: what learning built (or, in an incomplete run, the latest state).
     case end
@@ -114,6 +137,7 @@ public enum SnapshotRole: String, Codable, Sendable, CaseIterable {
     public var words: String {
         switch self {
         case .start: "start"
+        case .endOfReciprocalStage: "end of reciprocal stage"
         case .endOfDevelopment: "end of development"
         case .end: "end"
         }
@@ -125,7 +149,8 @@ public struct KeySnapshot: Codable, Equatable, Sendable {
     public var step: Int
     public var phase: String
     public var epoch: Int
-    /// Several roles when they fall on the same snapshot (e.g. a run without development).
+    /// Several roles when they fall on the same snapshot (e.g. a run without development, or
+    /// the end of the reciprocal stage in a run without a descending stage).
     public var roles: [SnapshotRole]
 
     public var words: String { roles.map(\.words).joined(separator: " = ") }

@@ -4,7 +4,8 @@ import SelfAssembleStore
 
 extension MotifReport {
     /// Makes the report of a run file: re-runs the assembly detection on the stored metrics,
-    /// and measures the anatomy at the key snapshots (start, end of development, end).
+    /// and measures the anatomy at the key snapshots (start, end of the reciprocal stage, end of
+    /// development, end).
     ///
     /// Streams: only the per-snapshot series and, one level of one key snapshot at a time,
     /// that level's four projections are read, so memory does not grow with the number of
@@ -48,11 +49,11 @@ extension MotifReport {
         }
         let fileAssembly = FileAssembly(thresholds: try reader.thresholds(), onsetSteps: fileOnsets)
         let assembly = AssemblyDetection.detect(steps: steps, levels: levelSeries, thresholds: options.thresholds,
-                                                fileOnsets: reader.isComplete ? fileOnsets : [])
+                                                fileOnsets: reader.isComplete ? fileOnsets : [], phases: timeline.phases)
 
         let run = try describe(reader, architecture: architecture, lastStep: steps.last!)
         let seed = options.seed ?? reader.seed
-        let keys = keySnapshots(timeline)
+        let keys = keySnapshots(timeline, isComplete: reader.isComplete)
 
         // The anatomy, one level of one key snapshot at a time.
         var levels = [LevelReport]()
@@ -91,12 +92,21 @@ extension MotifReport {
         return report
     }
 
-    /// Start, end of development (the last development snapshot) and end (the last completed
-    /// snapshot), merged when they fall on the same snapshot.
-    static func keySnapshots(_ timeline: Timeline) -> [KeySnapshot] {
+    /// Start, end of the reciprocal stage, end of development (the last development snapshot,
+    /// of either stage) and end (the last completed snapshot), merged when they fall on the same
+    /// snapshot: in a run without a descending stage (model version 1) the reciprocal stage
+    /// ends where development ends.
+    ///
+    /// A stage has ended when a later snapshot exists (phases come in order, so it belongs to a
+    /// later phase) or the run is complete. The latest snapshot of an incomplete run stopped
+    /// inside a stage is only its end: the stage itself may have gone on.
+    static func keySnapshots(_ timeline: Timeline, isComplete: Bool) -> [KeySnapshot] {
+        let last = timeline.steps.count - 1
+        func ended(_ snapshot: Int?) -> Int? { snapshot.flatMap { $0 < last || isComplete ? $0 : nil } }
         var roles: [(Int, SnapshotRole)] = [(0, .start)]
-        if let development = timeline.endOfDevelopment { roles.append((development, .endOfDevelopment)) }
-        roles.append((timeline.steps.count - 1, .end))
+        if let reciprocal = ended(timeline.endOfReciprocalStage) { roles.append((reciprocal, .endOfReciprocalStage)) }
+        if let development = ended(timeline.endOfDevelopment) { roles.append((development, .endOfDevelopment)) }
+        roles.append((last, .end))
         var keys = [KeySnapshot]()
         for (index, role) in roles {
             if let i = keys.firstIndex(where: { $0.snapshot == index }) {
@@ -136,16 +146,20 @@ extension MotifReport {
         let names = (configuration?["levelNames"] as? [String]).flatMap { $0.count == architecture.levels ? $0 : nil }
         let summary = try reader.summary()
         let bp = try reader.comparison()
+        let tuned = try reader.tunedComparison()
         return RunDescription(
             path: reader.path, status: reader.status, isComplete: reader.isComplete,
             formatVersion: reader.formatVersion, softwareVersion: reader.softwareVersion, seed: reader.seed,
             created: reader.created, data: reader.dataDescription,
             upstreamSizes: architecture.upstreamSizes, downstreamSizes: architecture.downstreamSizes,
             levelNames: names, developmentSteps: configuration?["developmentSteps"] as? Int,
+            descendingSteps: configuration?["descendingSteps"] as? Int,
             snapshots: reader.snapshotCount, lastStep: lastStep,
             finalTestAccuracy: summary.map(\.finalTestAccuracy).flatMap(finite),
             finalTrainAccuracy: summary.map(\.finalTrainAccuracy).flatMap(finite),
             bpFinalTestAccuracy: bp.map(\.finalTestAccuracy).flatMap(finite),
+            bpTunedFinalTestAccuracy: tuned.map(\.outcome.finalTestAccuracy).flatMap(finite),
+            bpTunedWeightDecay: tuned?.weightDecay,
             divergedAtStep: summary?.divergedAtStep)
     }
 

@@ -50,14 +50,13 @@ public enum MarkdownRenderer {
             ("snapshots", "\(run.snapshots), steps \(report.timeline.steps.first ?? 0) to \(run.lastStep)"),
         ]
         if let names = run.levelNames { rows.append(("level names", names.joined(separator: ", "))) }
-        if let end = report.timeline.endOfDevelopment {
-            rows.append(("development", "steps 0 to \(report.timeline.steps[end]) (end of development: snapshot \(end))"))
-        } else {
-            rows.append(("development", "none"))
-        }
+        rows.append(("development", ReportText.stages(report) ?? "none"))
         if let a = run.finalTestAccuracy { rows.append(("circuit test accuracy", Format.fixed(a, 3))) }
         if let a = run.finalTrainAccuracy { rows.append(("circuit training accuracy (last epoch)", Format.fixed(a, 3))) }
         if let a = run.bpFinalTestAccuracy { rows.append(("backpropagation test accuracy", Format.fixed(a, 3))) }
+        if let a = run.bpTunedFinalTestAccuracy, let lambda = run.bpTunedWeightDecay {
+            rows.append(("backpropagation at its best weight decay", "\(Format.fixed(a, 3)) (weight decay \(Format.short(lambda)))"))
+        }
         if let d = run.divergedAtStep { rows.append(("diverged", "at step \(d)")) }
         var md = ["| run | |", "|---|---|"]
         md += rows.map { "| \($0.0) | \($0.1) |" }
@@ -70,6 +69,8 @@ public enum MarkdownRenderer {
         let f = report.fileAssembly
         let fileOnsets = f.onsetSteps.map { $0.map(String.init) ?? "none" }.joined(separator: ", ")
         md.append("The run's own detector used \(ReportText.thresholds(f.thresholds)) and recorded onsets \(fileOnsets)\(report.run.isComplete ? "" : " (not written yet: the run is incomplete)").")
+        md.append("")
+        md.append("The verdict names the phase the onset falls in: the reciprocal stage of development (V and Vbar learn from noise), the descending stage (W and Wbar learn from noise) or learning (the task).")
         md.append("")
         md.append("| level | verdict | onset step | onset snapshot | file's onset | reciprocity | descending | alignment_H | alignment_bp (last snapshot) |")
         md.append("|---|---|---|---|---|---|---|---|---|")
@@ -89,6 +90,8 @@ public enum MarkdownRenderer {
         let o = report.options
         var md = ["## Anatomy: the strongest synapses", ""]
         md.append("Each projection keeps its strongest \(Format.short(o.topPercent))% of synapses (by magnitude) with their signs, as a directed graph of cells. **Reciprocal pairs**: U_l cell j and D_l cell k with j->k through V_l and k->j through Vbar_l of the same sign. **Four-synapse motifs** (from level 2): cells i in U_{l-1}, j in U_l, k in D_l with i->j (W_l), a reciprocal pair j<->k, and k->i (Wbar_l); counted +1 when the cycle W, V, Wbar has a positive sign product and -1 when negative (the signed count; + and - give the motifs of each sign). **Null**: every projection's cells relabelled independently (rows and columns permuted; keeps each projection's synapses, signs and degree distribution, destroys the alignment between projections), \(o.nullSamples) samples, seed \(o.seed). z = (count - null mean) / null std; p = (1 + null samples >= count) / (1 + samples). A count is over-represented when z >= \(Format.short(o.zThreshold)) and it beats every null sample; the motif is over-represented when its reciprocal pairs and its four-synapse motifs both are.")
+        md.append("")
+        md += stageTable(report)
         md.append("")
         md.append("| level | snapshot | step | reciprocal pairs | null mean ± std | z | p | four-synapse (signed) | + / − | null mean ± std | z | p | motif over-represented |")
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -133,6 +136,22 @@ public enum MarkdownRenderer {
         return md
     }
 
+    /// The z-scores stage by stage: one row per level, one column per key snapshot.
+    static func stageTable(_ report: MotifReport) -> [String] {
+        let keys = report.keySnapshots
+        var md = ["z-scores at \(ReportText.roles(report)), stage by stage (reciprocal pairs; signed four-synapse motifs):", ""]
+        md.append("| level | count | " + keys.map { "\($0.words) (step \($0.step))" }.joined(separator: " | ") + " |")
+        md.append("|---|---|" + String(repeating: "---|", count: keys.count))
+        for level in report.levels {
+            let small = level.motifs.contains(where: \.smallCounts) ? " (few counts)" : ""
+            md.append("| \(level.level)\(small) | reciprocal pairs | " + level.motifs.map { Format.z($0.reciprocalPairs.z) }.joined(separator: " | ") + " |")
+            if level.motifs.contains(where: { $0.fourSynapseMotifs != nil }) {
+                md.append("| \(level.level)\(small) | four-synapse motifs | " + level.motifs.map { Format.z($0.fourSynapseMotifs?.signed.z) }.joined(separator: " | ") + " |")
+            }
+        }
+        return md
+    }
+
     static func pText(_ p: Double) -> String {
         p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p)
     }
@@ -165,7 +184,8 @@ public enum MarkdownRenderer {
             "## How to read this report",
             "",
             "- Onset: the step of the first of K consecutive snapshots at which every metric of the level passes its threshold; metrics that are not numbers never pass.",
-            "- End of development: the last snapshot of the development phase (the run records one at its last development step).",
+            "- Development has two stages of spontaneous activity (model version 2): the reciprocal stage, where V and Vbar learn and Vbar_l becomes V_l^T, then the descending stage, where W and Wbar learn from noise until Wbar_l V_l = W_l^T. Runs of model version 1 have only the reciprocal stage.",
+            "- End of reciprocal stage, end of development: the last snapshot of the reciprocal stage, and the last snapshot of development (of the descending stage when there is one); the run records one at the last step of each stage. Without a descending stage the two are the same snapshot.",
             "- Every number above is computed from the run file; report.json holds all of them (and the metric series behind the figures). The full definitions are in docs/report.md of selfassemble.",
         ]
     }

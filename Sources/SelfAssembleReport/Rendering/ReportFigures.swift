@@ -9,13 +9,22 @@ public struct ReportFigure: Sendable {
 
 /// The report's figures, drawn from a ``MotifReport`` alone (no file access, no new numbers):
 /// - `trajectories-level-<l>.svg`: reciprocity, descending, alignment_H and alignment_bp over
-///   the steps, with the thresholds, the development/learning boundary and the onset
+///   the steps, with the thresholds, the end of the reciprocal stage, the development/learning
+///   boundary and the onset
 /// - `accuracy.svg`, `effective-rank.svg`: test and training accuracy; effective rank of H_l
 /// - `gram-level-<l>.svg`: Vbar_l Vbar_l^T and W_l W_l^T (normalised) at the first and last snapshot
 /// - `spectra-level-<l>.svg`: singular values of W_l and Vbar_l at the first and last snapshot
 public enum ReportFigures {
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
     static let metricColors = (reciprocity: "#1f77b4", descending: "#ff7f0e", alignmentH: "#2ca02c", alignmentBP: "#7f7f7f")
+    /// The end of the reciprocal stage: grey, beside the black end of development.
+    static let stageColor = "#999"
+
+    /// What the dashed vertical lines of a figure mean, for its caption.
+    static func boundaryWords(_ report: MotifReport) -> String {
+        markers(report, levels: []).map { "dashed \($0.cssClass == "boundary" ? "black" : "grey"): \($0.label.components(separatedBy: ",")[0])" }
+            .joined(separator: "; ")
+    }
 
     public static func make(_ report: MotifReport) -> [ReportFigure] {
         var figures = report.levels.map { trajectory(report, level: $0) }
@@ -38,11 +47,18 @@ public enum ReportFigures {
         return zip(report.timeline.steps, s.values).map { (Double($0), $1) }
     }
 
-    /// The development/learning boundary and the onsets of the given levels.
+    /// The end of the reciprocal stage (class `stage-boundary`, when a descending stage follows
+    /// it), the development/learning boundary (class `boundary`), each drawn when a later
+    /// snapshot exists, and the onsets of the given levels.
     static func markers(_ report: MotifReport, levels: [LevelReport]) -> [LineChart.Marker] {
         var markers = [LineChart.Marker]()
-        if let end = report.timeline.endOfDevelopment, end < report.timeline.steps.count - 1 {
-            markers.append(.init(x: Double(report.timeline.steps[end]), label: "end of development, step \(report.timeline.steps[end])",
+        let t = report.timeline, last = t.steps.count - 1
+        if let end = t.endOfReciprocalStage, end < last, end != t.endOfDevelopment {
+            markers.append(.init(x: Double(t.steps[end]), label: "end of reciprocal stage, step \(t.steps[end])",
+                                 color: stageColor, cssClass: "stage-boundary", dash: "5,4"))
+        }
+        if let end = t.endOfDevelopment, end < last {
+            markers.append(.init(x: Double(t.steps[end]), label: "end of development, step \(t.steps[end])",
                                  color: "#000", cssClass: "boundary", dash: "5,4"))
         }
         for level in levels {
@@ -81,7 +97,7 @@ public enum ReportFigures {
         chart.yRange = (-1, 1)
         let state = level.assembly.onsetStep.map { "assembled at step \($0)" } ?? "not assembled"
         return ReportFigure(fileName: "trajectories-level-\(l).svg",
-                            caption: "Motif metrics of \(levelTitle(report, l)) over the steps (\(state)); dotted: thresholds; dashed black: end of development; purple: onset.",
+                            caption: "Motif metrics of \(levelTitle(report, l)) over the steps (\(state)); dotted: thresholds; " + [boundaryWords(report), "purple: onset."].filter { !$0.isEmpty }.joined(separator: "; "),
                             svg: chart.render())
     }
 
@@ -92,7 +108,7 @@ public enum ReportFigures {
         var chart = LineChart(title: "Accuracy", xLabel: "step", yLabel: "fraction correct", series: lines)
         chart.markers = markers(report, levels: report.levels)
         chart.yRange = (0, 1)
-        return ReportFigure(fileName: "accuracy.svg", caption: "Test and training accuracy over the steps, with the end of development and the onsets.",
+        return ReportFigure(fileName: "accuracy.svg", caption: "Test and training accuracy over the steps, with the ends of the stages of development and the onsets.",
                             svg: chart.render())
     }
 

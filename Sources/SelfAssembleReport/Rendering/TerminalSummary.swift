@@ -1,5 +1,6 @@
-/// The short plain-text summary printed on the terminal: the run, the assembly verdict per
-/// level, the motif z-scores at the key snapshots, and the warnings. No colours or control
+/// The short plain-text summary printed on the terminal: the run and its stages of
+/// development, the assembly verdict per level (with the phase of the onset), the motif
+/// z-scores at the key snapshots, and the warnings. No colours or control
 /// characters, so it reads the same in a log file.
 public enum TerminalSummary {
     public static func lines(_ report: MotifReport) -> [String] {
@@ -8,6 +9,7 @@ public enum TerminalSummary {
         var about = "  \(run.status), seed \(run.seed), sizes \(ReportText.sizes(run.upstreamSizes)) (downstream \(ReportText.sizes(run.downstreamSizes))), \(run.snapshots) snapshots up to step \(run.lastStep)"
         if let accuracy = run.finalTestAccuracy { about += ", test accuracy \(Format.fixed(accuracy, 3))" }
         lines.append(about)
+        lines.append("  development: \(ReportText.stages(report) ?? "none")")
         lines.append("  assembly (\(ReportText.thresholds(report.options.thresholds))):")
         for level in report.levels {
             lines.append("    level \(level.level): \(ReportText.assembly(level.assembly))")
