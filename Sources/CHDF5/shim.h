@@ -33,8 +33,13 @@ static inline unsigned sa_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 
 static inline hsize_t sa_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
 
-/* Silence HDF5's own error-stack printing: the store reports errors itself, one line each. */
-static inline void sa_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/* Silence HDF5's own error-stack printing: the store reports errors itself, one line each.
+   The setting is per thread in a thread-safe HDF5 (Debian's is): call this on every thread
+   that uses HDF5. It also turns HDF5's exit-time cleanup off: after a failed flush HDF5 1.10
+   keeps the identifier of a file it has freed, and its cleanup at exit then crashes on it;
+   the store closes every file itself. H5dont_atexit only works before HDF5's first use and
+   fails harmlessly afterwards. */
+static inline void sa_H5_silence_errors(void) { H5dont_atexit(); H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
 /* Added for the run-file store (SelfAssembleStore). */
 static inline hid_t sa_H5E_DEFAULT(void) { return H5E_DEFAULT; }

@@ -37,6 +37,13 @@ extension HDF5Handle {
                               "cannot create attribute \(name) of \(what)")
     }
 
+    /// Removes an attribute if it exists.
+    func deleteAttribute(_ name: String, of what: String) throws {
+        if try check(tri: H5Aexists(id, name), "cannot look up attribute \(name) of \(what)") {
+            try check(H5Adelete(id, name), "cannot remove attribute \(name) of \(what)")
+        }
+    }
+
     func hasAttribute(_ name: String) -> Bool {
         let answer = H5Aexists(id, name)
         if answer < 0 { _ = HDF5Diagnostics.takeLatest() }

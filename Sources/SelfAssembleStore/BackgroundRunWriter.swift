@@ -20,6 +20,12 @@ public final class BackgroundRunWriter: @unchecked Sendable {
     private var busySeconds = 0.0
 
     public var path: String { writer.path }
+    /// Where the finished run ends up (see ``RunWriter/destination``).
+    public var destination: String { writer.destination }
+    /// The file a replacement replaces once complete; nil for a run written in place.
+    public var replacing: String? { writer.isReplacement ? writer.destination : nil }
+    /// See ``RunWriter/isDamaged``; read after ``close()``.
+    public var isDamaged: Bool { queue.sync { writer.isDamaged } }
 
     public init(_ writer: RunWriter, capacity: Int = 2) {
         self.writer = writer

@@ -42,6 +42,13 @@ final class HDF5Handle {
         return status >= 0
     }
 
+    /// Gives the identifier up without closing it. For the objects of a file whose write
+    /// failed: HDF5 1.10 frees a file whose closing flush fails but keeps its identifier, and
+    /// touching that identifier again (at exit, too) crashes. Abandoned identifiers stay open
+    /// until the process ends; the store turns HDF5's exit-time cleanup off (see
+    /// ``HDF5Diagnostics/silence()``), so nothing touches them.
+    func abandon() { isOpen = false }
+
     deinit { close() }
 }
 

@@ -105,10 +105,20 @@ enum HDF5Introspection {
         guard isHDF5 > 0 else {
             throw StoreError("\(path) is not an HDF5 file; expected a selfassemble run file (.h5)")
         }
+        return try openReadOnly(path)
+    }
+
+    /// Opens an HDF5 file read-only, without an HDF5 file lock: a run can be read while it is
+    /// written (the writer flushes after every snapshot, and holds no lock either), and a
+    /// stale lock never blocks reading. Opening again while it fails on a file that is being
+    /// written (see ``FileStamp/retryingWhileWritten(_:attempts:_:)``).
+    static func openReadOnly(_ path: String) throws -> HDF5Handle {
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
-        return try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDONLY(), fapl.id), .file,
-                              "cannot open \(path): the HDF5 file is truncated or damaged")
+        return try FileStamp.retryingWhileWritten(path) {
+            try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDONLY(), fapl.id), .file,
+                           "cannot open \(path): the HDF5 file is truncated or damaged")
+        }
     }
 
     /// The kind of object `name` (a path relative to `parent`) refers to.

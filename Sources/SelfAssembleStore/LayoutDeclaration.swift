@@ -78,6 +78,18 @@ enum LayoutValues {
     /// One text (per-snapshot string series hold one per snapshot).
     case string(String)
 
+    /// The bytes the values take uncompressed (a text: its UTF-8 bytes and a reference).
+    var byteCount: Int {
+        switch self {
+        case .float32(let v): return v.count * 4
+        case .float64(let v): return v.count * 8
+        case .int32(let v): return v.count * 4
+        case .int64(let v): return v.count * 8
+        case .uint8(let v): return v.count
+        case .string(let text): return text.utf8.count + 16
+        }
+    }
+
     /// The values as `T`, nil when they are of another type.
     func array<T>(of _: T.Type) -> [T]? {
         switch self {

@@ -61,6 +61,10 @@ extension RunLayout {
                 if case .creation(let metadata) = moment { return metadata.connectome.map(AttributeValue.string) }
                 return nil
             },
+            LayoutAttribute(name: Root.replaces, type: .string, presence: .optional) { moment in
+                if case .creation(let metadata) = moment { return metadata.replaces.map(AttributeValue.string) }
+                return nil
+            },
             // Bit-identical results need the same kernel and thread count as well as the same seed.
             LayoutAttribute(name: Root.blas, type: .string, presence: .optional) { moment in
                 if case .creation = moment {

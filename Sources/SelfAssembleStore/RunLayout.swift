@@ -23,6 +23,9 @@ public enum RunLayout {
         public static let levels = "levels"
         /// The circuit definition as YAML (Connectomes/ format), when the run has one.
         public static let connectome = "connectome"
+        /// While a run that replaces a file is written beside it (FILE.partial): the name of
+        /// that file. Removed when the run completes and is renamed over it.
+        public static let replaces = "replaces"
         /// The BLAS library, core type and thread count that computed the run (``BLASKernel/summary``).
         public static let blas = "blas"
     }

@@ -8,6 +8,9 @@ final class RunLayoutChecker {
     let file: HDF5Handle
     let path: String
     private(set) var findings: [RunViolation] = []
+    /// Findings that stand only if the file did not change while it was checked: in a run
+    /// still being written, datasets grow past the snapshots that were counted.
+    var pending: [RunViolation] = []
 
     /// Filled in as the checks learn them; the report shows them.
     var formatVersion: Int?
@@ -16,9 +19,24 @@ final class RunLayoutChecker {
     /// The steps of the completed snapshots, once /snapshots/step is checked.
     var steps: [Int64]?
 
-    init(file: HDF5Handle, path: String) {
+    /// - Parameter snapshotCount: the snapshots to check (the length of /snapshots/step when the
+    ///   check began); nil: counted when the check begins.
+    init(file: HDF5Handle, path: String, snapshotCount: Int? = nil) {
         self.file = file
         self.path = path
+        self.snapshotCount = snapshotCount
+    }
+
+    /// True for a file whose status says a writer may still be adding to it.
+    var mayBeWritten: Bool { status == RunLayout.Status.running }
+
+    /// Lets this reader see what a writer has added since the file was opened: HDF5 refuses to
+    /// read past the end of the file as it was at opening ("addr overflow"), and the objects a
+    /// running writer adds (chunks, index nodes) lie there. Only for a file that may be
+    /// written; a truncated file keeps its end and is still found truncated.
+    func followGrowth() {
+        guard mayBeWritten else { return }
+        if H5Fincrement_filesize(file.id, 0) < 0 { _ = HDF5Diagnostics.takeLatest() }
     }
 
     func error(_ location: String, _ message: String) {

@@ -17,6 +17,9 @@ public struct RunMetadata: Sendable {
     /// split (group /data), when known.
     public var normalization: FeatureNormalization?
     public var classesPresent: [Int]?
+    /// The name of the file a partial run replaces once complete (root attribute `replaces`,
+    /// in the same directory); set by ``RunWriter`` for a replacement, nil otherwise.
+    public var replaces: String?
 
     public init(configurationJSON: String, seed: UInt64, dataDescription: String, architecture: Architecture, thresholds: AssemblyThresholds) {
         self.configurationJSON = configurationJSON

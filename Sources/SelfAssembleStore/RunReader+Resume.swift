@@ -58,6 +58,9 @@ extension RunReader {
         var metadata = RunMetadata(configurationJSON: configurationJSON, seed: seed, dataDescription: dataDescription,
                                    architecture: try architecture(), thresholds: try thresholds())
         metadata.connectome = try connectome()
+        if file.hasAttribute(RunLayout.Root.replaces) {
+            metadata.replaces = try file.stringAttribute(RunLayout.Root.replaces, of: path)
+        }
         let last = snapshotCount - 1
         return ResumePoint(configuration: try configuration(), checkpoint: try checkpoint(snapshot: last),
                            circuit: try circuit(snapshot: last), metadata: metadata)

@@ -55,12 +55,7 @@ public final class RunReader {
         guard isHDF5 > 0 else {
             throw StoreError("\(path) is not an HDF5 file; expected a selfassemble run file (.h5)")
         }
-        let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
-        // Without a lock, so that a run can be read while it is written (the writer flushes
-        // after every snapshot) and a stale lock never blocks reading.
-        try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
-        file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDONLY(), fapl.id), .file,
-                              "cannot open \(path): the HDF5 file is truncated or damaged")
+        file = try HDF5Introspection.openReadOnly(path)
 
         guard file.hasAttribute(RunLayout.Root.format) else {
             throw StoreError("\(path) is an HDF5 file but not a selfassemble run (it has no '\(RunLayout.Root.format)' attribute)")

@@ -42,15 +42,24 @@ public struct RunValidationReport: Equatable, Sendable, Codable {
     public let snapshotCount: Int?
     /// The `status` attribute, when it could be read.
     public let status: String?
+    /// True when a writer added to the file while it was checked: the run is still being
+    /// written, and the report is as of its first `snapshotCount` snapshots.
+    public let beingWritten: Bool
 
     public var isValid: Bool { errors.isEmpty }
 
-    /// "run.h5: valid (format 1, 17 snapshots, complete)" for a valid file.
+    /// "run.h5: valid (format 1, 17 snapshots, complete)" for a valid file; a run still being
+    /// written says so: "run.h5: valid (format 1, 12 snapshots, running: still being written,
+    /// checked as of its first 12 snapshots)".
     public var summaryLine: String {
         let format = formatVersion.map(String.init) ?? "?"
         let snapshots = snapshotCount.map { "\($0) snapshot\($0 == 1 ? "" : "s")" } ?? "? snapshots"
         let state = isValid ? "valid" : "not valid: \(errors.count) violation\(errors.count == 1 ? "" : "s")"
-        return "\(path): \(state) (format \(format), \(snapshots), \(status ?? "status unknown"))"
+        var condition = status ?? "status unknown"
+        if beingWritten, let count = snapshotCount {
+            condition += ": still being written, checked as of its first \(count) snapshot\(count == 1 ? "" : "s")"
+        }
+        return "\(path): \(state) (format \(format), \(snapshots), \(condition))"
     }
 }
 
@@ -60,7 +69,16 @@ public struct RunValidationReport: Equatable, Sendable, Codable {
 /// that keeps it from answering a question, while the validator keeps going and lists every
 /// departure (each with its location), so that a damaged or hand-made file can be repaired in
 /// one go. It reads every value, so a corrupted chunk is found too; it never traps on a file.
+///
+/// A run still being written is checked as of one snapshot count: the snapshots completed
+/// when the check began (the length of /snapshots/step then), whatever the writer adds
+/// meanwhile. HDF5 keeps no journal, so a reader can still catch the writer in the middle of
+/// a flush: when a check finds errors and the file changed while it ran, the check is done
+/// again, and errors are reported only from a check during which the file stood still (or
+/// after several attempts). A healthy file being written is never called damaged.
 public enum RunValidator {
+    /// How often a file that keeps changing under a check that finds errors is checked again.
+    static let attempts = 8
     /// Every violation and warning; empty for a valid file without oddities. A file that
     /// cannot be opened as HDF5 at all gives one error at location "file".
     public static func validate(path: String) -> [RunViolation] {
@@ -76,15 +94,48 @@ public enum RunValidator {
     /// file cannot be opened as HDF5 at all: missing, a directory, empty, not HDF5, or so
     /// truncated or damaged that HDF5 cannot open it.
     public static func report(path: String) throws -> RunValidationReport {
+        var attempt = 0
+        while true {
+            let before = try FileState(path)
+            let checker = try check(path, asOf: before.snapshotCount)
+            let changed = (try? FileState(path)) != before
+            // Lengths past the counted snapshots are damage only in a file that stood still.
+            let errors = checker.findings.filter { $0.severity == .error } + (changed ? [] : checker.pending)
+            attempt += 1
+            if errors.isEmpty || !changed || attempt == attempts {
+                return RunValidationReport(
+                    path: path, errors: errors, warnings: checker.findings.filter { $0.severity == .warning },
+                    formatVersion: checker.formatVersion, snapshotCount: checker.snapshotCount, status: checker.status,
+                    beingWritten: changed && checker.status == RunLayout.Status.running)
+            }
+            // Caught the writer in the middle of a snapshot: give it a moment, then look again.
+            Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+        }
+    }
+
+    /// One check of the file as it is now, as of `snapshotCount` snapshots.
+    private static func check(_ path: String, asOf snapshotCount: Int?) throws -> RunLayoutChecker {
         let file = try HDF5Introspection.openFile(path)
-        let checker = RunLayoutChecker(file: file, path: path)
+        let checker = RunLayoutChecker(file: file, path: path, snapshotCount: snapshotCount)
         checker.checkAll()
-        return RunValidationReport(
-            path: path,
-            errors: checker.findings.filter { $0.severity == .error },
-            warnings: checker.findings.filter { $0.severity == .warning },
-            formatVersion: checker.formatVersion,
-            snapshotCount: checker.snapshotCount,
-            status: checker.status)
+        return checker
+    }
+}
+
+/// What tells whether a file changed while it was checked: the file's stamp and the run's
+/// status and snapshot count.
+private struct FileState: Equatable {
+    var stamp: FileStamp
+    var status: String?
+    var snapshotCount: Int?
+
+    /// Throws the one-line StoreError of a file that cannot be opened as HDF5 at all.
+    init(_ path: String) throws {
+        stamp = FileStamp(path)
+        // Opened and closed again before the check opens it: HDF5 shares one open file per process.
+        let file = try HDF5Introspection.openFile(path)
+        status = try? file.stringAttribute(RunLayout.Root.status, of: path)
+        snapshotCount = RunLayoutChecker(file: file, path: path).countSnapshots()
+        _ = HDF5Diagnostics.takeLatest()
     }
 }

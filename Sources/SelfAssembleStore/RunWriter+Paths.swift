@@ -3,6 +3,53 @@ import Foundation
 /// Checks of the output path before HDF5 sees it, so that common mistakes get a message that
 /// names the path and the fix.
 extension RunWriter {
+    /// Where a run that replaces `destination` is written until it is complete.
+    public static func partialPath(replacing destination: String) -> String { destination + ".partial" }
+
+    /// The file a new run at `destination` replaces: the existing file itself (a symbolic
+    /// link's target, so that the link keeps pointing at the run), nil when there is none.
+    static func replacedFile(_ destination: String) -> String? {
+        guard FileManager.default.fileExists(atPath: destination) else { return nil }
+        let type = (try? FileManager.default.attributesOfItem(atPath: destination))?[.type] as? FileAttributeType
+        return type == .typeSymbolicLink ? URL(fileURLWithPath: destination).resolvingSymlinksInPath().path : destination
+    }
+
+    /// The file a partial run at `path` replaces, named `name` in the same directory.
+    static func sibling(of path: String, named name: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    static func partialRunExists(_ partial: String, replacing destination: String) -> StoreError {
+        StoreError("cannot replace \(destination): \(partial) exists, left by a replacement that did not finish; continue it with `selfassemble simulate --resume \(partial)`, or delete it to start again")
+    }
+
+    /// Renames the finished partial run over the file it replaces, with that file's
+    /// permissions. Readers holding the old file open keep reading it (its inode stays).
+    func replaceDestination() throws {
+        if let permissions = try? FileManager.default.attributesOfItem(atPath: destination)[.posixPermissions] {
+            try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: path)
+        }
+        guard rename(path, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw StoreError("the run is complete in \(path) but could not replace \(destination) (\(reason)): move it there yourself")
+        }
+    }
+
+    /// Checks that a run file can be continued in place (and renamed over the file it
+    /// replaces), before HDF5 opens it for writing.
+    static func checkContinuable(_ path: String, replacing destination: String?) throws {
+        if access(path, W_OK) != 0 && errno != ENOENT {
+            throw StoreError("cannot continue \(path): it is not writable (\(String(cString: strerror(errno)))); copy it to a writable place and continue the copy")
+        }
+        if destination != nil {
+            let directory = (path as NSString).deletingLastPathComponent
+            if access(directory.isEmpty ? "." : directory, W_OK) != 0 {
+                throw StoreError("cannot continue \(path): its directory is not writable (\(String(cString: strerror(errno)))), so the finished run could not replace \(destination!)")
+            }
+        }
+    }
+
     static func refusingToOverwrite(_ path: String) -> StoreError {
         StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
     }

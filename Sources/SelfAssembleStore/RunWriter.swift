@@ -7,9 +7,18 @@ import SelfAssemble
 /// and marks the file complete. A run that is interrupted leaves a readable file with
 /// `status = "running"` and every snapshot completed before the interruption.
 ///
+/// A run that replaces an existing file never touches that file before it has succeeded: it
+/// is written to a sibling, `FILE.partial`, which `finish` renames over FILE (atomically, on
+/// the same file system). Until then FILE is what it was, and a reader holding it open keeps
+/// reading it; a killed or failed replacement leaves FILE as it was and the partial run in
+/// `FILE.partial`, which `RunWriter(resuming:)` continues and, when it finishes, renames over FILE.
+///
 /// Not thread-safe (HDF5's serial library is not): use one writer from one task at a time.
 public final class RunWriter {
+    /// The file being written: `destination`, or `destination.partial` for a replacement.
     public let path: String
+    /// Where the finished run ends up: `path`, or the file a replacement replaces.
+    public let destination: String
     public let metadata: RunMetadata
     /// The deflate level of new weight datasets (0 for a writer that continues a run: the
     /// datasets keep the filters they were created with).
@@ -19,6 +28,14 @@ public final class RunWriter {
     /// True once `finish` has succeeded.
     public private(set) var isComplete = false
 
+    /// True once HDF5 failed while writing (a full disk, a file-size limit, an I/O error):
+    /// what the file on disk holds of the last snapshot or flush is unknown. The writer stops,
+    /// and its HDF5 objects are abandoned rather than closed (see ``abandon()``).
+    public internal(set) var isDamaged = false
+
+    /// True for a run written beside the file it replaces once complete.
+    public var isReplacement: Bool { destination != path }
+
     var file: HDF5Handle?
     /// The per-snapshot datasets in the order a snapshot is written (the snapshot counter last).
     var series: [(declared: LayoutDataset, dataset: SnapshotSeries)] = []
@@ -27,17 +44,27 @@ public final class RunWriter {
 
     /// Creates the file and its whole layout (with no snapshots yet).
     /// - Parameters:
-    ///   - overwrite: replace an existing file at `path`; when false an existing file is an error.
+    ///   - destination: the run file. If it exists (and `overwrite` allows replacing it), the
+    ///     run is written to `destination.partial` and replaces it when `finish` succeeds.
+    ///   - overwrite: replace an existing file at `destination`; when false an existing file is an error.
     ///   - compressionLevel: deflate level 1...9 of weights and biases (with shuffle); 0: none.
-    public init(creating path: String, metadata: RunMetadata, overwrite: Bool = true, compressionLevel: Int = 4) throws {
+    /// - Throws: StoreError naming the path and the fix (existing file, existing partial run,
+    ///   missing or read-only directory, full disk).
+    public init(creating destination: String, metadata: RunMetadata, overwrite: Bool = true, compressionLevel: Int = 4) throws {
         HDF5Diagnostics.silence()
-        self.path = path
-        self.metadata = metadata
-        self.compressionLevel = compressionLevel
         guard (0...9).contains(compressionLevel) else {
             throw StoreError("compression level must be 0 (none) to 9 (smallest file), got \(compressionLevel)")
         }
-        try Self.checkCreatable(path, overwrite: overwrite)
+        try Self.checkCreatable(destination, overwrite: overwrite)
+        let target = Self.replacedFile(destination)
+        let replacing = target != nil
+        self.destination = target ?? destination
+        path = target.map(Self.partialPath(replacing:)) ?? destination
+        var metadata = metadata
+        metadata.replaces = target.map { URL(fileURLWithPath: $0).lastPathComponent }
+        self.metadata = metadata
+        self.compressionLevel = compressionLevel
+        if replacing, FileManager.default.fileExists(atPath: path) { throw Self.partialRunExists(path, replacing: self.destination) }
 
         let fcpl = try HDF5.propertyList(sa_H5P_FILE_CREATE(), "file creation")
         try check(H5Pset_link_creation_order(fcpl.id, sa_H5P_CRT_ORDER_TRACKED() | sa_H5P_CRT_ORDER_INDEXED()),
@@ -47,16 +74,19 @@ public final class RunWriter {
         // another process (inspect, h5py, MATLAB) can read a run while it is written, and a
         // lock held for the whole run would refuse them.
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot create \(path)")
-        let flags = overwrite ? sa_H5F_ACC_TRUNC() : sa_H5F_ACC_EXCL()
-        let created = H5Fcreate(path, flags, fcpl.id, fapl.id)
-        if created < 0 && !overwrite && FileManager.default.fileExists(atPath: path) {
+        // Never truncating: a new file, or the partial run beside the file it replaces.
+        let created = H5Fcreate(path, sa_H5F_ACC_EXCL(), fcpl.id, fapl.id)
+        if created < 0 && FileManager.default.fileExists(atPath: path) {
             _ = HDF5Diagnostics.takeLatest()
-            throw Self.refusingToOverwrite(path)
+            throw replacing ? Self.partialRunExists(path, replacing: self.destination) : Self.refusingToOverwrite(path)
         }
-        file = try HDF5Handle(created, .file, "cannot create the run file \(path): check that the directory is writable and the disk is not full")
+        if created < 0 { throw Self.writeFailure(HDF5Diagnostics.error("cannot create the run file \(path)"), while: "creating \(path)") }
+        file = try HDF5Handle(created, .file, "cannot create the run file \(path)")
         do {
-            try createLayout()
-            try flush()
+            try writing("creating \(path)") {
+                try createLayout()
+                try flush()
+            }
         } catch {
             // A file without its full layout is not a run file: do not leave it behind.
             close()
@@ -68,11 +98,15 @@ public final class RunWriter {
     /// Opens a run file written earlier, to continue it: every per-snapshot series is cut to
     /// the completed snapshots (a snapshot written half-way when the run was killed is
     /// dropped), and the status goes back to "running". Use ``RunReader`` first to read the
-    /// last checkpoint and circuit; close it before this.
+    /// last checkpoint and circuit (``RunReader/resumePoint()``); close it before this. A
+    /// partial run (`metadata.replaces` set) replaces its file when `finish` succeeds.
     public init(resuming path: String, metadata: RunMetadata) throws {
         HDF5Diagnostics.silence()
         self.path = path
         self.metadata = metadata
+        // A partial run finishes by replacing the file it was started to replace.
+        destination = metadata.replaces.map { Self.sibling(of: path, named: $0) } ?? path
+        try Self.checkContinuable(path, replacing: metadata.replaces == nil ? nil : destination)
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
         let file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDWR(), fapl.id), .file,
@@ -85,10 +119,13 @@ public final class RunWriter {
             throw StoreError("cannot continue \(path): the layout has no snapshot counter")
         }
         let completed = try counter.dataset.count(file: path)
-        for (_, dataset) in series { try dataset.truncate(to: completed, file: path) }
+        try reserveRoom(Self.roomForMetadata, while: "continuing \(path)")
+        try writing("continuing \(path)") {
+            for (_, dataset) in series { try dataset.truncate(to: completed, file: path) }
+            try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
+            try flush()
+        }
         snapshotCount = completed
-        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.running, on: path)
-        try flush()
     }
 
     deinit { close() }
@@ -98,17 +135,26 @@ public final class RunWriter {
     /// Marks the file as stopped by a signal after its last snapshot ("interrupted"): it can
     /// be continued with `selfassemble simulate --resume`.
     public func markInterrupted() throws {
+        HDF5Diagnostics.silence()
         let file = try openFile("mark")
-        try file.setAttribute(RunLayout.Root.status, RunLayout.Status.interrupted, on: path)
-        try flush()
+        try reserveRoom(Self.roomForMetadata, while: "marking \(path) as interrupted")
+        try writing("marking \(path) as interrupted") {
+            try file.setAttribute(RunLayout.Root.status, RunLayout.Status.interrupted, on: path)
+            try flush()
+        }
     }
 
     /// Appends one snapshot (an entry of every per-snapshot dataset the layout declares:
     /// weights, biases, phase, epoch, metrics, checkpoint, step) and flushes the file, so that
-    /// a reader sees every completed snapshot. The step is written last: a
-    /// reader counts snapshots by /snapshots/step, so a snapshot interrupted half-way is
-    /// not counted. If this throws, the same snapshot can be appended again.
+    /// a reader sees every completed snapshot. The step is written last: a reader counts
+    /// snapshots by /snapshots/step, so a snapshot interrupted half-way is not counted.
+    ///
+    /// A snapshot that does not fit the run, or for which the disk has no room (see
+    /// ``reserveRoom(for:index:)``), throws before anything is written: the file stays a
+    /// complete run of the snapshots before, and the writer can still be closed cleanly. If
+    /// HDF5 fails while writing, the writer stops (``isDamaged``).
     public func append(_ snapshot: Snapshot) throws {
+        HDF5Diagnostics.silence()
         _ = try openFile("append a snapshot to")
         let circuit = snapshot.circuit
         guard circuit.architecture == metadata.architecture else {
@@ -119,34 +165,58 @@ public final class RunWriter {
         }
         // Every value first, so that a snapshot that does not fit the layout writes nothing.
         let entries = try series.map { try values(of: $0.declared, at: .snapshot(snapshot), action: "append to") }
-        for ((_, dataset), values) in zip(series, entries) {
-            guard let values else { continue }
-            try dataset.write(values, at: snapshotCount, file: path)
+        try reserveRoom(for: entries, index: snapshotCount)
+        try writing("writing snapshot \(snapshotCount) of \(path)") {
+            for ((_, dataset), values) in zip(series, entries) {
+                guard let values else { continue }
+                try dataset.write(values, at: snapshotCount, file: path)
+            }
+            try flush()
         }
         snapshotCount += 1
-        try flush()
     }
 
     /// Writes the outcome (onsets, final and per-epoch test accuracy, the optional
-    /// backpropagation comparison), sets `status` to "complete" and closes the file. The
-    /// file is closed even when this throws; its status then stays "running".
+    /// backpropagation comparison, at the circuit's weight decay and at the best of a grid), sets
+    /// `status` to "complete" and closes the file; a replacement then renames it over
+    /// `destination`. The file is closed even when this throws; its status then stays "running".
     public func finish(summary: SimulationSummary, comparison: SimulationSummary?, tunedComparison: TunedBackprop? = nil) throws {
+        HDF5Diagnostics.silence()
         let file = try openFile("finish")
-        defer { close() }
-        try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tunedComparison: tunedComparison), in: file)
-        try flush()
+        do {
+            // The outcome: a few groups and attributes, and accuracies per epoch (three runs at most).
+            let epochs = summary.testAccuracyByEpoch.count + (comparison?.testAccuracyByEpoch.count ?? 0) * 2
+            try reserveRoom(Self.roomForMetadata * 4 + 8 * epochs, while: "finishing \(path)")
+            try writing("finishing \(path)") {
+                try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tunedComparison: tunedComparison), in: file)
+                if isReplacement { try file.deleteAttribute(RunLayout.Root.replaces, of: path) }
+                try flush()
+            }
+        } catch {
+            close()
+            throw error
+        }
+        close()
         isComplete = true
+        if isReplacement { try replaceDestination() }
     }
 
     /// Closes the file (idempotent). Without `finish`, the file stays a readable run with
-    /// `status = "running"`.
+    /// `status = "running"`. A damaged writer's file is left to the operating system (see
+    /// ``isDamaged``).
     public func close() {
+        HDF5Diagnostics.silence()
+        // Datasets first: HDF5 only really closes a file once no object in it is open.
         series = []
-        if let file {
-            // Datasets above are released first: HDF5 only really closes a file once no
-            // object in it is open.
-            _ = H5Fflush(file.id, H5F_SCOPE_LOCAL)
-            file.close()
+        if let file, !isDamaged {
+            // A file whose last flush fails cannot be closed safely either (see abandon()).
+            if H5Fflush(file.id, H5F_SCOPE_LOCAL) < 0 {
+                abandon()
+            } else {
+                file.close()
+                self.file = nil
+                Self.releaseUnusedRoom(path)
+            }
             _ = HDF5Diagnostics.takeLatest()
         }
         file = nil
@@ -155,6 +225,7 @@ public final class RunWriter {
     // MARK: - Helpers
 
     private func openFile(_ action: String) throws -> HDF5Handle {
+        if isDamaged { throw StoreError("cannot \(action) \(path): writing it failed before") }
         guard let file else {
             throw StoreError(isComplete ? "cannot \(action) \(path): the run is already finished" : "cannot \(action) \(path): the writer is closed")
         }
@@ -163,7 +234,7 @@ public final class RunWriter {
 
     func flush() throws {
         guard let file else { return }
-        try check(H5Fflush(file.id, H5F_SCOPE_LOCAL), "cannot flush \(path) to disk (is the disk full?)")
+        try check(H5Fflush(file.id, H5F_SCOPE_LOCAL), "cannot flush \(path) to disk")
     }
 
     /// The current time as ISO 8601 in UTC, e.g. 2025-01-31T12:00:00Z.

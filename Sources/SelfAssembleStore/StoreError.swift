@@ -16,8 +16,10 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
 /// the stack is appended to our own message instead: it often says exactly what happened
 /// ("truncated file: eof = ...", "errno = 13, error message = 'Permission denied'").
 enum HDF5Diagnostics {
-    /// Switches HDF5's own error printing off. Cheap and idempotent; called whenever a file is
-    /// opened or created, so that no code path can reach HDF5 with printing still on.
+    /// Switches HDF5's own error printing off (and its exit-time cleanup, see the C shim).
+    /// Cheap and idempotent; called whenever a file is opened or created and on every call of
+    /// the writer (the printing setting is per thread, and the writer runs on a background
+    /// thread), so that no code path can reach HDF5 with printing still on.
     static func silence() {
         sa_H5_silence_errors()
     }

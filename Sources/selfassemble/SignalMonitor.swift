@@ -10,6 +10,9 @@ enum SignalMonitor {
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { number in SignalMonitor.received.store(number, ordering: .relaxed) }
         }
+        // A file-size limit (ulimit -f) makes the write fail with "file too large", which the
+        // store reports in one line and before writing, instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
     }
 
     /// The signal received since `install`, if any.
@@ -25,6 +28,8 @@ struct RunInterrupted: Error, CustomStringConvertible {
     let step: Int
     let lastSnapshotStep: Int
     let path: String
+    /// The file the run replaces once complete (`path` is then its partial run); it is unchanged.
+    var replacing: String? = nil
 
     var signalName: String { signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)" }
 
@@ -32,6 +37,7 @@ struct RunInterrupted: Error, CustomStringConvertible {
     var exitCode: Int32 { 128 + signal }
 
     var description: String {
-        "interrupted by \(signalName) at step \(step); \(path) holds every snapshot up to step \(lastSnapshotStep) and is marked interrupted: continue with `selfassemble simulate --resume \(path)`"
+        let unchanged = replacing.map { "; \($0) is unchanged until the continued run completes and replaces it" } ?? ""
+        return "interrupted by \(signalName) at step \(step); \(path) holds every snapshot up to step \(lastSnapshotStep) and is marked interrupted: continue with `selfassemble simulate --resume \(path)`" + unchanged
     }
 }

@@ -39,8 +39,11 @@ final class LossTrace {
 
 /// One `simulate`, from a resolved configuration (or a run file to continue) to a finished run
 /// file. Everything that can be checked is checked before the file is created; a new run that
-/// fails removes its file again, so a failed run never leaves a half-written file behind. A
-/// continued run never deletes its file: it keeps every snapshot it had.
+/// fails removes its file again, so a failed run never leaves a half-written file behind. A run
+/// that replaces an existing file (--overwrite) is written beside it, to FILE.partial, and
+/// renamed over it only when complete: a failed or killed replacement leaves FILE as it was
+/// and keeps the partial run for --resume where it can be continued. A continued run never
+/// deletes its file: it keeps every snapshot it had.
 struct SimulationRun {
     enum Start {
         case new(SimulationConfiguration, outputPath: String, overwrite: Bool, compressionLevel: Int, connectome: String?)
@@ -67,9 +70,7 @@ struct SimulationRun {
             } catch let error as RunInterrupted {
                 throw error
             } catch {
-                writer.close()
-                try? FileManager.default.removeItem(atPath: outputPath)
-                throw error
+                throw Self.abandon(writer, after: error)
             }
         case .resume(let path):
             // The reader is closed before the writer opens the file (HDF5 shares one open file per process).
@@ -83,7 +84,14 @@ struct SimulationRun {
                                             circuit: point.circuit)
             let writer = BackgroundRunWriter(try RunWriter(resuming: path, metadata: point.metadata))
             defer { writer.close() }
-            return try run(&simulation, writer: writer, started: started, resumedFrom: point.checkpoint.step)
+            do {
+                return try run(&simulation, writer: writer, started: started, resumedFrom: point.checkpoint.step)
+            } catch let error as RunInterrupted {
+                throw error
+            } catch {
+                writer.close()
+                throw RunFailure(error, then: "\(path) keeps its first \(writer.snapshotCount) snapshots: continue it again with `selfassemble simulate --resume \(path)` once the cause is fixed")
+            }
         }
     }
 
@@ -118,7 +126,8 @@ struct SimulationRun {
                     reporter.report(event, run: label)
                     if let signal = SignalMonitor.pending {
                         try writer.markInterrupted()
-                        throw RunInterrupted(signal: signal, step: summary.steps, lastSnapshotStep: summary.steps, path: writer.path)
+                        throw RunInterrupted(signal: signal, step: summary.steps, lastSnapshotStep: summary.steps, path: writer.path,
+                                             replacing: writer.replacing)
                     }
                 }
             }
@@ -133,7 +142,7 @@ struct SimulationRun {
         try writer.finish(summary: summary, comparison: comparison, tunedComparison: tuned)
         let (waited, writing) = writer.seconds
         return SimulationOutcome(configuration: configuration, dataDescription: simulation.data.description,
-                                 outputPath: writer.path, summary: summary, comparison: comparison, tunedComparison: tuned,
+                                 outputPath: writer.destination, summary: summary, comparison: comparison, tunedComparison: tuned,
                                  seconds: Date().timeIntervalSince(started), storeWaitSeconds: waited,
                                  storeWriteSeconds: writing, snapshots: writer.snapshotCount, resumedFromStep: resumedFrom,
                                  classesPresent: simulation.data.classesPresent,
@@ -149,7 +158,20 @@ struct SimulationRun {
         guard let signal = SignalMonitor.pending else { return }
         try writer.markInterrupted()
         throw RunInterrupted(signal: signal, step: simulation.step, lastSnapshotStep: simulation.checkpoint.lastRecordedStep ?? 0,
-                             path: writer.path)
+                             path: writer.path, replacing: writer.replacing)
+    }
+
+    /// After a new run failed: a run written in place is removed (nothing half-written is
+    /// left); a replacement leaves the file it replaces as it was, and keeps its partial run
+    /// when that holds snapshots and was closed cleanly, so that --resume can continue it.
+    static func abandon(_ writer: BackgroundRunWriter, after error: Error) -> Error {
+        writer.close()
+        let snapshots = writer.snapshotCount
+        let keep = writer.replacing != nil && !writer.isDamaged && snapshots > 0
+        if !keep { try? FileManager.default.removeItem(atPath: writer.path) }
+        guard let replaced = writer.replacing else { return error }
+        guard keep else { return RunFailure(error, then: "\(replaced) is unchanged (the new run was removed)") }
+        return RunFailure(error, then: "\(replaced) is unchanged; the new run's first \(snapshots) snapshot\(snapshots == 1 ? "" : "s") are kept in \(writer.path): continue it with `selfassemble simulate --resume \(writer.path)`")
     }
 
     /// The embedded synthetic task, or the data set at `configuration.data`, normalized as the

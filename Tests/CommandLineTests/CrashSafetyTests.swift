@@ -15,48 +15,10 @@ final class CrashSafetyTests: XCTestCase {
 
     private func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
-    /// Every dataset and attribute of two run files, compared: weights, biases, metrics,
-    /// snapshots, onsets and the outcome must be identical.
-    private func assertSameRun(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let ra = try RunReader(path: a), rb = try RunReader(path: b)
-        XCTAssertTrue(rb.isComplete, "\(b) is complete", file: file, line: line)
-        XCTAssertEqual(ra.snapshotCount, rb.snapshotCount, file: file, line: line)
-        XCTAssertEqual(try ra.steps(), try rb.steps(), file: file, line: line)
-        for name in try ra.projectionNames() {
-            for s in 0..<ra.snapshotCount where try ra.weights(name, snapshot: s) != rb.weights(name, snapshot: s) {
-                XCTFail("\(name) differs at snapshot \(s)", file: file, line: line)
-                return
-            }
-        }
-        for l in 1...3 {
-            XCTAssertEqual(try ra.bias(level: l, snapshot: ra.snapshotCount - 1), try rb.bias(level: l, snapshot: rb.snapshotCount - 1),
-                           file: file, line: line)
-        }
-        for metric in try ra.metricNames() {
-            let x = try ra.metric(metric), y = try rb.metric(metric)
-            XCTAssertTrue(zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } && x.count == y.count,
-                          "\(metric) differs", file: file, line: line)
-        }
-        XCTAssertEqual(try ra.onsets(), try rb.onsets(), file: file, line: line)
-        XCTAssertEqual(try ra.summary(), try rb.summary(), file: file, line: line)
-    }
-
     /// Starts a run in the background, waits, sends `signal`, and returns the exit status and stderr.
     private func startAndSignal(_ arguments: [String], after seconds: Double, signal: Int32) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = arguments
-        let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        Thread.sleep(forTimeInterval: seconds)
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        try err.close()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let deadline = Date().addingTimeInterval(seconds)
+        return try CommandRunner.startAndSignal(arguments, signal: signal) { Date() >= deadline }
     }
 
     /// Opens the file with h5py and reads every dataset; returns "status snapshots".

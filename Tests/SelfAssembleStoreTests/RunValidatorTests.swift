@@ -225,6 +225,25 @@ final class RunValidatorTests: XCTestCase {
         assertError(try errors(path), at: "/metrics/reciprocity_2", containing: "has \(snapshots - 2) entries for \(snapshots) snapshots")
     }
 
+    /// A run left "running" (killed) that nothing writes to any more: a series more than one
+    /// entry past the snapshots is damage, as in a finished file (only a file that grows while
+    /// it is checked is given the benefit of the doubt).
+    func testOverlongSeriesOfAStillRunFileIsAnError() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("killed.h5")
+        try TinyRun.write(to: path, compare: false, finish: false, compressionLevel: 0)
+        let snapshots = try RunReader(path: path).snapshotCount
+        try ForeignFile.modify(path) { file in
+            let dataset = H5Dopen2(file, "metrics/test_accuracy", sa_H5P_DEFAULT())
+            XCTAssertGreaterThanOrEqual(H5Dset_extent(dataset, [hsize_t(snapshots + 3)]), 0)
+            H5Dclose(dataset)
+        }
+        let report = try RunValidator.report(path: path)
+        XCTAssertEqual(report.status, "running")
+        XCTAssertFalse(report.beingWritten)
+        assertError(report.errors.map(\.description), at: "/metrics/test_accuracy", containing: "has \(snapshots + 3) entries for \(snapshots) snapshots")
+    }
+
     /// Extras the layout does not document are warnings: the file stays valid.
     func testUndocumentedExtrasAreWarningsOnly() throws {
         let directory = try TemporaryDirectory()
