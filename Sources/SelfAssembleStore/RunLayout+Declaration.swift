@@ -21,7 +21,7 @@ extension RunLayout {
             circuit(populations) { populationsGroup(shape) }, circuit(projections) { projectionsGroup(shape) },
             circuit(biases) { biasesGroup(shape) }, snapshotsGroup, circuit(metrics) { metricsGroup(levels: shape.levels) },
             resumeGroup, circuit(assembly) { assemblyGroup(levels: shape.levels) },
-            outcomeGroup(summary, presence: .whenComplete, rules: ["circuit", "bp"]) { $0.circuit },
+            outcomeGroup(summary, presence: .whenComplete, rules: RuleKind.allCases.map(\.rawValue)) { $0.circuit },
             LayoutGroup(name: comparison, presence: .optional, holds: "the backpropagation comparison",
                         createdAt: { if case .finish(let outcomes) = $0 { return outcomes.comparison != nil } else { return false } },
                         groups: [
