@@ -21,7 +21,8 @@ extension RunWriter {
     }
 
     static func partialRunExists(_ partial: String, replacing destination: String) -> StoreError {
-        StoreError("cannot replace \(destination): \(partial) exists, left by a replacement that did not finish; continue it with `selfassemble simulate --resume \(partial)`, or delete it to start again")
+        if RunFileLock.isHeld(on: partial) { return RunFileLock.beingWritten(partial, action: "replace \(destination) through") }
+        return StoreError("cannot replace \(destination): \(partial) exists, left by a replacement that did not finish; continue it with `selfassemble simulate --resume \(partial)`, or delete it to start again")
     }
 
     /// Renames the finished partial run over the file it replaces, with that file's
@@ -51,7 +52,8 @@ extension RunWriter {
     }
 
     static func refusingToOverwrite(_ path: String) -> StoreError {
-        StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
+        if RunFileLock.isHeld(on: path) { return RunFileLock.beingWritten(path, action: "write") }
+        return StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
     }
 
     /// Checks the path before HDF5 sees it, so that the common mistakes get a message that
@@ -65,6 +67,7 @@ extension RunWriter {
                 throw StoreError("cannot create the run file \(path): it is a directory; give a file name such as \(path)/run.h5")
             }
             if !overwrite { throw refusingToOverwrite(path) }
+            if RunFileLock.isHeld(on: path) { throw RunFileLock.beingWritten(path, action: "replace") }
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory) else {

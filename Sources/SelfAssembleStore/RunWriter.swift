@@ -37,6 +37,8 @@ public final class RunWriter {
     public var isReplacement: Bool { destination != path }
 
     var file: HDF5Handle?
+    /// Held from opening to closing: no second writer touches this file meanwhile.
+    private var lock: RunFileLock?
     /// The per-snapshot datasets in the order a snapshot is written (the snapshot counter last).
     var series: [(declared: LayoutDataset, dataset: SnapshotSeries)] = []
 
@@ -83,6 +85,13 @@ public final class RunWriter {
         if created < 0 { throw Self.writeFailure(HDF5Diagnostics.error("cannot create the run file \(path)"), while: "creating \(path)") }
         file = try HDF5Handle(created, .file, "cannot create the run file \(path)")
         do {
+            lock = try RunFileLock(path: path, action: "write")
+        } catch {
+            close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        do {
             try writing("creating \(path)") {
                 try createLayout()
                 try flush()
@@ -107,6 +116,7 @@ public final class RunWriter {
         // A partial run finishes by replacing the file it was started to replace.
         destination = metadata.replaces.map { Self.sibling(of: path, named: $0) } ?? path
         try Self.checkContinuable(path, replacing: metadata.replaces == nil ? nil : destination)
+        lock = try RunFileLock(path: path, action: "continue")
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
         let file = try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDWR(), fapl.id), .file,
@@ -220,6 +230,7 @@ public final class RunWriter {
             _ = HDF5Diagnostics.takeLatest()
         }
         file = nil
+        lock = nil
     }
 
     // MARK: - Helpers

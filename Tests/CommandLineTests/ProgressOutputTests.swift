@@ -11,7 +11,8 @@ final class ProgressOutputTests: XCTestCase {
 
         let plain = try CommandRunner.run(["simulate"] + small + ["--out", dir.appendingPathComponent("p.h5").path])
         XCTAssertEqual(plain.status, 0, plain.stderr)
-        XCTAssertTrue(plain.stderr.contains("[circuit] development step 40"), plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("[circuit] reciprocal-stage step 40"), plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("[circuit] descending-stage step 60"), plain.stderr)
         XCTAssertTrue(plain.stderr.contains("[circuit] learning epoch 2"), plain.stderr)
         XCTAssertFalse(plain.stderr.contains("\r"), "no live line when stderr is not a terminal")
         XCTAssertTrue(plain.stdout.contains("circuit test accuracy"), plain.stdout)
