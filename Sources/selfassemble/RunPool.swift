@@ -42,15 +42,38 @@ struct RunPool {
                 pending.append(run)
             }
         }
-        let indexOf = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.outputPath, $0) })
-        for run in pending {
-            try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch",
-                                                 configuration: run.configuration))
-                .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
+        let indexOf = Dictionary(runs.enumerated().map { ($1.outputPath, $0) }, uniquingKeysWith: { first, _ in first })
+        do {
+            for run in pending {
+                try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch",
+                                                     configuration: run.configuration))
+                    .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
+            }
+            let finished = jobs <= 1 ? try pending.map(runInProcess) : try runAsChildren(pending)
+            for f in finished { results[indexOf[f.run.outputPath]!] = f }
+        } catch {
+            Self.removeDefinitionsWithoutRuns(pending)
+            throw error
         }
-        let finished = jobs <= 1 ? try pending.map(runInProcess) : try runAsChildren(pending)
-        for f in finished { results[indexOf[f.run.outputPath]!] = f }
         return runs.indices.map { results[$0]! }
+    }
+
+    /// After a failure: the definitions of runs that left no run file (never started, or
+    /// failed and removed theirs) are removed, so that no half a batch is left behind; a run
+    /// file that is kept (complete, or partial to be continued) keeps its definition.
+    static func removeDefinitionsWithoutRuns(_ runs: [PlannedRun]) {
+        for run in runs where !FileManager.default.fileExists(atPath: run.outputPath)
+            && !FileManager.default.fileExists(atPath: RunWriter.partialPath(replacing: run.outputPath)) {
+            try? FileManager.default.removeItem(atPath: run.definitionPath)
+        }
+    }
+
+    /// This executable's real path, for its child runs: argv[0] may be a bare name found
+    /// through PATH or a relative symlink, which a path relative to the current directory
+    /// would not find. Linux's /proc/self/exe names the running file itself.
+    static func executablePath() -> String {
+        if let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return real }
+        return Bundle.main.executablePath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
     }
 
     /// True when the output exists, is complete and holds this configuration; throws when it
@@ -77,7 +100,7 @@ struct RunPool {
     }
 
     private func runAsChildren(_ runs: [PlannedRun]) throws -> [FinishedRun] {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
+        let executable = Self.executablePath()
         var next = 0, running = [(process: Process, run: PlannedRun, started: Date, errors: Pipe)](), finished = [FinishedRun]()
         while next < runs.count || !running.isEmpty {
             while running.count < jobs && next < runs.count {

@@ -59,4 +59,35 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(result.stderrLines.count, 1)
         XCTAssertTrue(result.stderr.contains("usf, brsf, frsf, kolen-pollack"), result.stderr)
     }
+
+    /// Started through PATH (argv[0] a bare name, resolved from another directory) and a
+    /// symlink, the child runs of --jobs are still this executable.
+    func testJobsRunTheRealExecutableWhenStartedThroughPathAndASymlink() throws {
+        let bin = dir.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("selfassemble"),
+                                                   withDestinationURL: CommandRunner.executable)
+        let result = try CommandRunner.runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                                  ["PATH=\(bin.path):/usr/bin:/bin", "selfassemble", "compare", "--rules", "bp,fa",
+                                                   "--seeds", "1", "--jobs", "2", "--out", "cj"] + small, in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for rule in ["bp", "fa"] {
+            XCTAssertTrue(try RunReader(path: dir.appendingPathComponent("cj/\(rule)-seed1.h5").path).isComplete, rule)
+        }
+    }
+
+    /// A run that fails leaves no definitions of runs that never wrote a file, and says so in one line.
+    func testAFailedRunLeavesNoDefinitionsBehind() throws {
+        let csv = dir.appendingPathComponent("bad.csv")
+        try "label,a,b\n1,2\n".write(to: csv, atomically: true, encoding: .utf8)
+        for jobs in ["1", "2"] {
+            let out = dir.appendingPathComponent("failed-\(jobs)")
+            let result = try CommandRunner.run(["compare", "--rules", "bp,fa", "--seeds", "1", "--jobs", jobs, "--data", csv.path,
+                                                "--out", out.path] + small, in: dir)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertEqual(result.stderrLines.filter { !$0.hasPrefix("compare: ") }.count, 1, result.stderr)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            XCTAssertEqual(left, [], "jobs \(jobs): \(left)")
+        }
+    }
 }
