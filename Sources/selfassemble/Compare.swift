@@ -53,8 +53,9 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let ruleKinds = try Self.parseRules(rules)
-        let seedList = try Self.parseList(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) }
+        let ruleKinds = try Self.unique(try Self.parseRules(rules), option: "rules", text: rules) { $0.rawValue }
+        let seedList = try Self.unique(try Self.parseList(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) },
+                                       option: "seeds", text: seeds) { String($0) }
         let rateOverrides = try Self.parsePerRule(rates, option: "rates")
         let decayOverrides = try Self.parsePerRule(decays, option: "decays")
         var base = try loadConnectome().configuration
@@ -114,6 +115,16 @@ struct Compare: ParsableCommand {
             return (rule, value)
         }
         return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    }
+
+    /// `values` when none repeats: a rule or seed given twice would be the same run twice (and
+    /// the same run file).
+    static func unique<T: Hashable>(_ values: [T], option: String, text: String, name: (T) -> String) throws -> [T] {
+        var seen = Set<T>()
+        for value in values where !seen.insert(value).inserted {
+            throw ValidationError("--\(option) names '\(name(value))' twice in '\(text)': give each once")
+        }
+        return values
     }
 
     static func parseList<T>(_ text: String, option: String, what: String, _ parse: (String) -> T?) throws -> [T] {

@@ -49,7 +49,9 @@ final class CompareCommandTests: XCTestCase {
         for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "circuit"]),
                                    (["--rates", "fa=fast"], ["--rates", "fa=fast", "rule=value"]),
                                    (["--rule", "fa"], ["--rules"]),
-                                   (["--jobs", "0"], ["--jobs"])] {
+                                   (["--jobs", "0"], ["--jobs"]),
+                                   (["--seeds", "1,2,1"], ["--seeds", "1", "twice"]),
+                                   (["--rules", "bp,fa,bp"], ["--rules", "bp", "twice"])] {
             let result = try CommandRunner.run(["compare", "--out", dir.appendingPathComponent("x").path] + arguments + small, in: dir)
             XCTAssertNotEqual(result.status, 0)
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
