@@ -31,6 +31,8 @@ struct RunPool {
     var jobs: Int
     /// One line per started and finished run (stderr); nil: silent.
     var log: ((String) -> Void)?
+    /// The subcommand whose batch this is: running it again continues an interrupted batch.
+    var command = "compare"
 
     func execute(_ runs: [PlannedRun]) throws -> [FinishedRun] {
         var pending = [PlannedRun](), results = [Int: FinishedRun]()
@@ -91,9 +93,13 @@ struct RunPool {
     private func runInProcess(_ run: PlannedRun) throws -> FinishedRun {
         log?("\(run.label): running -> \(run.outputPath)")
         let started = Date()
-        _ = try SimulationRun(start: .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
-                                          connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8)),
-                              reporter: ProgressReporter.make(json: false, quiet: true)).execute()
+        do {
+            _ = try SimulationRun(start: .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
+                                              connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8)),
+                                  reporter: ProgressReporter.make(json: false, quiet: true)).execute()
+        } catch let interrupted as RunInterrupted {
+            throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], command: command)
+        }
         let seconds = Date().timeIntervalSince(started)
         log?("\(run.label): done in \(String(format: "%.1f", seconds)) s")
         return FinishedRun(run: run, seconds: seconds)
@@ -101,8 +107,15 @@ struct RunPool {
 
     private func runAsChildren(_ runs: [PlannedRun]) throws -> [FinishedRun] {
         let executable = Self.executablePath()
+        // Caught here and passed on to the runs under way, which stop after a snapshot.
+        SignalMonitor.install()
         var next = 0, running = [(process: Process, run: PlannedRun, started: Date, errors: Pipe)](), finished = [FinishedRun]()
         while next < runs.count || !running.isEmpty {
+            if let signal = SignalMonitor.pending {
+                for child in running where child.process.isRunning { kill(child.process.processIdentifier, signal) }
+                for child in running { child.process.waitUntilExit() }
+                throw BatchInterrupted(signal: signal, runs: running.map(\.run.label), command: command)
+            }
             while running.count < jobs && next < runs.count {
                 let run = runs[next]
                 next += 1
@@ -118,6 +131,9 @@ struct RunPool {
             }
             Thread.sleep(forTimeInterval: 0.05)
             for (i, child) in running.enumerated().reversed() where !child.process.isRunning {
+                // A run stopped by the same signal (Ctrl-C reaches the whole process group) is
+                // interrupted, not failed: the next turn says so.
+                if child.process.terminationStatus != 0 && SignalMonitor.pending != nil { continue }
                 running.remove(at: i)
                 let seconds = Date().timeIntervalSince(child.started)
                 guard child.process.terminationStatus == 0 else {

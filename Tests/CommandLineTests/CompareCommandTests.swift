@@ -92,4 +92,34 @@ final class CompareCommandTests: XCTestCase {
             XCTAssertEqual(left, [], "jobs \(jobs): \(left)")
         }
     }
+
+    private let long = ["--rules", "bp,fa", "--seeds", "1", "--sizes", "64,32,10", "--epochs", "60", "--development-steps", "0",
+                        "--descending-steps", "0", "--snapshot-every", "50"]
+
+    /// Starts `compare` with `long` into `out` and sends `signal` a second after the first run file appeared.
+    private func interruptedCompare(out: URL, jobs: String, signal: Int32) throws -> (status: Int32, stderr: String) {
+        let first = out.appendingPathComponent("bp-seed1.h5").path
+        var seen: Date? = nil
+        return try CommandRunner.startAndSignal(["compare", "--jobs", jobs, "--out", out.path] + long, signal: signal) {
+            if seen == nil, FileManager.default.fileExists(atPath: first) { seen = Date() }
+            return seen.map { Date().timeIntervalSince($0) > 1.0 } ?? false
+        }
+    }
+
+    /// SIGINT and SIGTERM reach the child runs: they stop after a snapshot, and the command
+    /// exits 130 or 143 with a last line naming them and saying that the same compare continues them.
+    func testSignalsStopEveryRunUnderWayAndNameThem() throws {
+        for (signal, code, jobs) in [(SIGINT, Int32(130), "2"), (SIGTERM, Int32(143), "1")] {
+            let out = dir.appendingPathComponent("signal-\(signal)")
+            let (status, stderr) = try interruptedCompare(out: out, jobs: jobs, signal: signal)
+            XCTAssertEqual(status, code, stderr)
+            let last = stderr.split(separator: "\n").last.map(String.init) ?? ""
+            XCTAssertTrue(last.contains("bp seed 1") && last.contains("interrupted") && last.contains("same `selfassemble compare`"), stderr)
+            XCTAssertEqual(try RunReader(path: out.appendingPathComponent("bp-seed1.h5").path).status, "interrupted")
+            if jobs == "2" {
+                XCTAssertTrue(last.contains("fa seed 1"), stderr)
+                XCTAssertEqual(try RunReader(path: out.appendingPathComponent("fa-seed1.h5").path).status, "interrupted")
+            }
+        }
+    }
 }
