@@ -16,7 +16,8 @@ struct Compare: ParsableCommand {
             eta_W and weight decay (docs/rules.md); --eta-w and --weight-decay set one value for \
             all rules, --rates and --decays set single rules. Writes DIR/<rule>-seed<N>.h5 (with \
             the .yaml that repeats it), DIR/comparison.md, .csv and .svg, and prints the table. \
-            Complete run files of the same configuration are kept and not run again.
+            Complete run files of the same configuration are kept and not run again; incomplete \
+            ones (killed, or stopped by SIGINT or SIGTERM) are continued from their last snapshot.
             """)
 
     @OptionGroup var circuit: CircuitOptions

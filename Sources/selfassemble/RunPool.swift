@@ -23,9 +23,11 @@ struct FinishedRun: Sendable {
 
 /// Runs many runs, in this process one after the other (`jobs` 1) or as up to `jobs` child
 /// processes of this executable at once (`selfassemble simulate --connectome ... --out ...`).
-/// A run whose output is already complete with the same configuration is skipped, so an
-/// interrupted batch continues where it stopped; an incomplete output is replaced; a complete
-/// output of another configuration stops the batch before anything runs. Shared by
+/// A run whose output is already complete with the same configuration is skipped, and one
+/// whose output is incomplete (killed or interrupted) with the same configuration is continued
+/// (`simulate --resume`), so an interrupted batch continues where it stopped; an incomplete
+/// output of another configuration is replaced; a complete output of another configuration
+/// stops the batch before anything runs. Shared by
 /// `compare` and the commands that sweep parameters.
 struct RunPool {
     var jobs: Int
@@ -34,19 +36,25 @@ struct RunPool {
     /// The subcommand whose batch this is: running it again continues an interrupted batch.
     var command = "compare"
 
+    /// A run still to do: new, or continuing the incomplete file at `continuing`.
+    struct Pending {
+        var run: PlannedRun
+        var continuing: String?
+    }
+
     func execute(_ runs: [PlannedRun]) throws -> [FinishedRun] {
-        var pending = [PlannedRun](), results = [Int: FinishedRun]()
+        var pending = [Pending](), results = [Int: FinishedRun]()
         for (i, run) in runs.enumerated() {
             if try Self.isComplete(run) {
                 results[i] = FinishedRun(run: run, seconds: nil)
                 log?("\(run.label): kept \(run.outputPath) (complete)")
             } else {
-                pending.append(run)
+                pending.append(Pending(run: run, continuing: Self.continuable(run)))
             }
         }
         let indexOf = Dictionary(runs.enumerated().map { ($1.outputPath, $0) }, uniquingKeysWith: { first, _ in first })
         do {
-            for run in pending {
+            for run in pending.map(\.run) {
                 try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch",
                                                      configuration: run.configuration))
                     .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
@@ -54,7 +62,7 @@ struct RunPool {
             let finished = jobs <= 1 ? try pending.map(runInProcess) : try runAsChildren(pending)
             for f in finished { results[indexOf[f.run.outputPath]!] = f }
         } catch {
-            Self.removeDefinitionsWithoutRuns(pending)
+            Self.removeDefinitionsWithoutRuns(pending.map(\.run))
             throw error
         }
         return runs.indices.map { results[$0]! }
@@ -90,13 +98,30 @@ struct RunPool {
         return true
     }
 
-    private func runInProcess(_ run: PlannedRun) throws -> FinishedRun {
-        log?("\(run.label): running -> \(run.outputPath)")
+    /// The incomplete run file (killed or interrupted) of this run to continue: its partial
+    /// replacement or the output itself, when it holds a snapshot and this configuration.
+    /// nil: start it anew (an incomplete file of another configuration is replaced).
+    static func continuable(_ run: PlannedRun) -> String? {
+        [RunWriter.partialPath(replacing: run.outputPath), run.outputPath].first { path in
+            guard FileManager.default.fileExists(atPath: path), let reader = try? RunReader(path: path),
+                  !reader.isComplete, reader.snapshotCount > 0 else { return false }
+            return (try? reader.configuration()) == run.configuration
+        }
+    }
+
+    private func describe(_ pending: Pending) -> String {
+        pending.continuing.map { "continuing \($0)" } ?? "running -> \(pending.run.outputPath)"
+    }
+
+    private func runInProcess(_ pending: Pending) throws -> FinishedRun {
+        let run = pending.run
+        log?("\(run.label): \(describe(pending))")
         let started = Date()
+        let start: SimulationRun.Start = pending.continuing.map { .resume(path: $0) }
+            ?? .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
+                    connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8))
         do {
-            _ = try SimulationRun(start: .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
-                                              connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8)),
-                                  reporter: ProgressReporter.make(json: false, quiet: true)).execute()
+            _ = try SimulationRun(start: start, reporter: ProgressReporter.make(json: false, quiet: true)).execute()
         } catch let interrupted as RunInterrupted {
             throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], command: command)
         }
@@ -105,7 +130,7 @@ struct RunPool {
         return FinishedRun(run: run, seconds: seconds)
     }
 
-    private func runAsChildren(_ runs: [PlannedRun]) throws -> [FinishedRun] {
+    private func runAsChildren(_ runs: [Pending]) throws -> [FinishedRun] {
         let executable = Self.executablePath()
         // Caught here and passed on to the runs under way, which stop after a snapshot.
         SignalMonitor.install()
@@ -117,16 +142,17 @@ struct RunPool {
                 throw BatchInterrupted(signal: signal, runs: running.map(\.run.label), command: command)
             }
             while running.count < jobs && next < runs.count {
-                let run = runs[next]
+                let pending = runs[next], run = pending.run
                 next += 1
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["simulate", "--connectome", run.definitionPath, "--out", run.outputPath, "--overwrite", "--quiet"]
+                process.arguments = pending.continuing.map { ["simulate", "--resume", $0, "--quiet"] }
+                    ?? ["simulate", "--connectome", run.definitionPath, "--out", run.outputPath, "--overwrite", "--quiet"]
                 let errors = Pipe()
                 process.standardError = errors
                 process.standardOutput = FileHandle.nullDevice
                 try process.run()
-                log?("\(run.label): running (process \(process.processIdentifier)) -> \(run.outputPath)")
+                log?("\(run.label): \(describe(pending)) (process \(process.processIdentifier))")
                 running.append((process, run, Date(), errors))
             }
             Thread.sleep(forTimeInterval: 0.05)

@@ -122,4 +122,25 @@ final class CompareCommandTests: XCTestCase {
             }
         }
     }
+
+    /// Running an interrupted compare again continues its incomplete runs from their last
+    /// snapshot (`simulate --resume`), in child processes or in this one, and gives the same
+    /// files as a compare never interrupted.
+    func testTheSameCompareContinuesInterruptedRuns() throws {
+        let reference = dir.appendingPathComponent("reference")
+        XCTAssertEqual(try CommandRunner.run(["compare", "--out", reference.path] + long, in: dir).status, 0)
+        for jobs in ["2", "1"] {
+            let out = dir.appendingPathComponent("continued-\(jobs)")
+            let (status, stderr) = try interruptedCompare(out: out, jobs: jobs, signal: SIGINT)
+            XCTAssertEqual(status, 130, stderr)
+            let again = try CommandRunner.run(["compare", "--jobs", jobs, "--out", out.path] + long, in: dir)
+            XCTAssertEqual(again.status, 0, again.stderr)
+            XCTAssertTrue(again.stderrLines.contains { $0.contains("bp seed 1") && $0.contains("continuing") }, again.stderr)
+            for rule in ["bp", "fa"] {
+                let file = out.appendingPathComponent("\(rule)-seed1.h5").path
+                XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".partial"))
+                try assertSameRun(reference.appendingPathComponent("\(rule)-seed1.h5").path, file)
+            }
+        }
+    }
 }
