@@ -143,4 +143,14 @@ final class CompareCommandTests: XCTestCase {
             }
         }
     }
+
+    func testAnOutputThatIsAFileGetsOneLine() throws {
+        let file = dir.appendingPathComponent("run-seed7.h5")
+        try Data("kept".utf8).write(to: file)
+        let result = try CommandRunner.run(["compare", "--rules", "bp", "--seeds", "1", "--out", file.path] + small, in: dir)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains(file.path) && result.stderr.contains("directory"), result.stderr)
+        XCTAssertEqual(try Data(contentsOf: file), Data("kept".utf8))
+    }
 }
