@@ -22,6 +22,10 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var circuit: CircuitOptions
 
+    /// Not listed: given only to be told that compare takes --rules and --seeds.
+    @Option(help: .hidden) var rule: String?
+    @Option(help: .hidden) var seed: String?
+
     @Option(help: ArgumentHelp("Rules to compare, comma-separated: \(RuleKind.allCases.map(\.rawValue).joined(separator: ",")).", valueName: "rules"))
     var rules: String = RuleKind.allCases.map(\.rawValue).joined(separator: ",")
 
@@ -47,8 +51,8 @@ struct Compare: ParsableCommand {
     var decays: String?
 
     func validate() throws {
-        if circuit.rule != nil { throw ValidationError("compare takes --rules (comma-separated), not --rule") }
-        if circuit.seed != nil { throw ValidationError("compare takes --seeds (comma-separated), not --seed") }
+        if rule != nil { throw ValidationError("compare takes --rules (comma-separated), not --rule") }
+        if seed != nil { throw ValidationError("compare takes --seeds (comma-separated), not --seed") }
         if jobs < 1 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
         if !(target > 0 && target <= 1) { throw ValidationError("--target must be a test accuracy in (0, 1], got \(target)") }
     }

@@ -153,4 +153,12 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains(file.path) && result.stderr.contains("directory"), result.stderr)
         XCTAssertEqual(try Data(contentsOf: file), Data("kept".utf8))
     }
+
+    func testHelpListsOnlyOptionsCompareTakes() throws {
+        let help = try CommandRunner.run(["compare", "--help"], in: dir).stdout
+        XCTAssertTrue(help.contains("--seeds") && help.contains("--rules") && help.contains("--eta-w"), help)
+        XCTAssertFalse(help.contains("--seed ") || help.contains("--rule "), help)
+        let simulate = try CommandRunner.run(["simulate", "--help"], in: dir).stdout
+        XCTAssertTrue(simulate.contains("--seed ") && simulate.contains("--rule "), simulate)
+    }
 }
