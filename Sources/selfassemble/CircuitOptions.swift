@@ -2,17 +2,12 @@ import ArgumentParser
 import Foundation
 import SelfAssemble
 
-/// The options that define a circuit and its run. Each one given overrides one field of a
+/// The options that define a circuit and its run (the seed and rule are
+/// ``SeedAndRuleOptions``). Each one given overrides one field of a
 /// base configuration (the embedded default, or a connectome file); options not given leave
 /// the base alone. Defaults shown in --help are those of the embedded default.
 struct CircuitOptions: ParsableArguments {
     private static let defaults = SimulationConfiguration()
-
-    @Option(help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task). Default: 7.")
-    var seed: UInt64?
-
-    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif), bp (exact backpropagation), fa (feedback alignment), dfa (direct feedback alignment), usf, brsf, frsf (sign-concordant feedback), kolen-pollack; see docs/rules.md. Default: circuit.", valueName: "name"))
-    var rule: String?
 
     @Option(help: ArgumentHelp("Upstream widths n_0,...,n_L: input size, hidden levels, number of classes. Default: 64,128,128,10.", valueName: "n0,n1,...,nL"))
     var sizes: String?
@@ -79,7 +74,7 @@ struct CircuitOptions: ParsableArguments {
 
     /// True when no option of this group was given.
     var isEmpty: Bool {
-        seed == nil && rule == nil && sizes == nil && ratio == nil && batch == nil && epochs == nil
+        sizes == nil && ratio == nil && batch == nil && epochs == nil
             && developmentSteps == nil && descendingSteps == nil && descendingRate == nil && descendingDecay == nil
             && topTeaching == nil && etaW == nil && etaV == nil && weightDecay == nil
             && upstreamActivation == nil && downstreamActivation == nil && loss == nil && plastic == nil
@@ -89,8 +84,6 @@ struct CircuitOptions: ParsableArguments {
     /// `base` with every given option applied, validated.
     func resolved(over base: SimulationConfiguration = SimulationConfiguration()) throws -> SimulationConfiguration {
         var c = base
-        if let seed { c.seed = seed }
-        if let rule { c.rule = try parseEnum(RuleKind.self, rule, option: "rule") }
         if let sizes {
             c.sizes = try parseList(sizes, option: "sizes", what: "positive integers") { Int($0) }
             if c.levelNames?.count != c.sizes.count - 1 { c.levelNames = nil }

@@ -5,7 +5,7 @@ import Foundation
 /// and the process's exit code. Help and version requests go through ArgumentParser as usual.
 enum CommandLineFailure {
     static func exit(with error: Error) -> Never {
-        if let interrupted = error as? RunInterrupted {
+        if let interrupted = error as? any StoppedBySignal {
             Terminal.standardError("selfassemble: " + interrupted.description)
             Foundation.exit(interrupted.exitCode)
         }

@@ -16,10 +16,15 @@ struct Compare: ParsableCommand {
             eta_W and weight decay (docs/rules.md); --eta-w and --weight-decay set one value for \
             all rules, --rates and --decays set single rules. Writes DIR/<rule>-seed<N>.h5 (with \
             the .yaml that repeats it), DIR/comparison.md, .csv and .svg, and prints the table. \
-            Complete run files of the same configuration are kept and not run again.
+            Complete run files of the same configuration are kept and not run again; incomplete \
+            ones (killed, or stopped by SIGINT or SIGTERM) are continued from their last snapshot.
             """)
 
     @OptionGroup var circuit: CircuitOptions
+
+    /// Not listed: given only to be told that compare takes --rules and --seeds.
+    @Option(help: .hidden) var rule: String?
+    @Option(help: .hidden) var seed: String?
 
     @Option(help: ArgumentHelp("Rules to compare, comma-separated: \(RuleKind.allCases.map(\.rawValue).joined(separator: ",")).", valueName: "rules"))
     var rules: String = RuleKind.allCases.map(\.rawValue).joined(separator: ",")
@@ -46,22 +51,31 @@ struct Compare: ParsableCommand {
     var decays: String?
 
     func validate() throws {
-        if circuit.rule != nil { throw ValidationError("compare takes --rules (comma-separated), not --rule") }
-        if circuit.seed != nil { throw ValidationError("compare takes --seeds (comma-separated), not --seed") }
+        if rule != nil { throw ValidationError("compare takes --rules (comma-separated), not --rule") }
+        if seed != nil { throw ValidationError("compare takes --seeds (comma-separated), not --seed") }
         if jobs < 1 { throw ValidationError("--jobs must be a positive integer, got \(jobs)") }
         if !(target > 0 && target <= 1) { throw ValidationError("--target must be a test accuracy in (0, 1], got \(target)") }
     }
 
     func run() throws {
-        let ruleKinds = try Self.parseRules(rules)
-        let seedList = try Self.parseList(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) }
+        let ruleKinds = try Self.unique(try Self.parseRules(rules), option: "rules", text: rules) { $0.rawValue }
+        let seedList = try Self.unique(try Self.parseList(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) },
+                                       option: "seeds", text: seeds) { String($0) }
         let rateOverrides = try Self.parsePerRule(rates, option: "rates")
         let decayOverrides = try Self.parsePerRule(decays, option: "decays")
         var base = try loadConnectome().configuration
         base = try circuit.resolved(over: base)
         base.normalization = base.normalization ?? DataLoader.defaultNormalization(path: base.data)
         base.compareBackprop = false
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--out names the directory of the run files and tables, but \(out) is a file: choose a directory, e.g. --out comparison")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("cannot create the directory \(out) (--out): check that its parent exists and is writable, or choose another --out")
+        }
         var planned = [PlannedRun]()
         for rule in ruleKinds {
             for seed in seedList {
@@ -114,6 +128,16 @@ struct Compare: ParsableCommand {
             return (rule, value)
         }
         return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    }
+
+    /// `values` when none repeats: a rule or seed given twice would be the same run twice (and
+    /// the same run file).
+    static func unique<T: Hashable>(_ values: [T], option: String, text: String, name: (T) -> String) throws -> [T] {
+        var seen = Set<T>()
+        for value in values where !seen.insert(value).inserted {
+            throw ValidationError("--\(option) names '\(name(value))' twice in '\(text)': give each once")
+        }
+        return values
     }
 
     static func parseList<T>(_ text: String, option: String, what: String, _ parse: (String) -> T?) throws -> [T] {

@@ -23,34 +23,67 @@ struct FinishedRun: Sendable {
 
 /// Runs many runs, in this process one after the other (`jobs` 1) or as up to `jobs` child
 /// processes of this executable at once (`selfassemble simulate --connectome ... --out ...`).
-/// A run whose output is already complete with the same configuration is skipped, so an
-/// interrupted batch continues where it stopped; an incomplete output is replaced; a complete
-/// output of another configuration stops the batch before anything runs. Shared by
+/// A run whose output is already complete with the same configuration is skipped, and one
+/// whose output is incomplete (killed or interrupted) with the same configuration is continued
+/// (`simulate --resume`), so an interrupted batch continues where it stopped; an incomplete
+/// output of another configuration is replaced; a complete output of another configuration
+/// stops the batch before anything runs. Shared by
 /// `compare` and the commands that sweep parameters.
 struct RunPool {
     var jobs: Int
     /// One line per started and finished run (stderr); nil: silent.
     var log: ((String) -> Void)?
+    /// The subcommand whose batch this is: running it again continues an interrupted batch.
+    var command = "compare"
+
+    /// A run still to do: new, or continuing the incomplete file at `continuing`.
+    struct Pending {
+        var run: PlannedRun
+        var continuing: String?
+    }
 
     func execute(_ runs: [PlannedRun]) throws -> [FinishedRun] {
-        var pending = [PlannedRun](), results = [Int: FinishedRun]()
+        var pending = [Pending](), results = [Int: FinishedRun]()
         for (i, run) in runs.enumerated() {
             if try Self.isComplete(run) {
                 results[i] = FinishedRun(run: run, seconds: nil)
                 log?("\(run.label): kept \(run.outputPath) (complete)")
             } else {
-                pending.append(run)
+                pending.append(Pending(run: run, continuing: Self.continuable(run)))
             }
         }
-        let indexOf = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.outputPath, $0) })
-        for run in pending {
-            try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch",
-                                                 configuration: run.configuration))
-                .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
+        let indexOf = Dictionary(runs.enumerated().map { ($1.outputPath, $0) }, uniquingKeysWith: { first, _ in first })
+        do {
+            for run in pending.map(\.run) {
+                try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch",
+                                                     configuration: run.configuration))
+                    .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
+            }
+            let finished = jobs <= 1 ? try pending.map(runInProcess) : try runAsChildren(pending)
+            for f in finished { results[indexOf[f.run.outputPath]!] = f }
+        } catch {
+            Self.removeDefinitionsWithoutRuns(pending.map(\.run))
+            throw error
         }
-        let finished = jobs <= 1 ? try pending.map(runInProcess) : try runAsChildren(pending)
-        for f in finished { results[indexOf[f.run.outputPath]!] = f }
         return runs.indices.map { results[$0]! }
+    }
+
+    /// After a failure: the definitions of runs that left no run file (never started, or
+    /// failed and removed theirs) are removed, so that no half a batch is left behind; a run
+    /// file that is kept (complete, or partial to be continued) keeps its definition.
+    static func removeDefinitionsWithoutRuns(_ runs: [PlannedRun]) {
+        for run in runs where !FileManager.default.fileExists(atPath: run.outputPath)
+            && !FileManager.default.fileExists(atPath: RunWriter.partialPath(replacing: run.outputPath)) {
+            try? FileManager.default.removeItem(atPath: run.definitionPath)
+        }
+    }
+
+    /// This executable's real path, for its child runs: argv[0] may be a bare name found
+    /// through PATH or a relative symlink, which a path relative to the current directory
+    /// would not find. Linux's /proc/self/exe names the running file itself.
+    static func executablePath() -> String {
+        if let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return real }
+        return Bundle.main.executablePath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
     }
 
     /// True when the output exists, is complete and holds this configuration; throws when it
@@ -65,36 +98,68 @@ struct RunPool {
         return true
     }
 
-    private func runInProcess(_ run: PlannedRun) throws -> FinishedRun {
-        log?("\(run.label): running -> \(run.outputPath)")
+    /// The incomplete run file (killed or interrupted) of this run to continue: its partial
+    /// replacement or the output itself, when it holds a snapshot and this configuration.
+    /// nil: start it anew (an incomplete file of another configuration is replaced).
+    static func continuable(_ run: PlannedRun) -> String? {
+        [RunWriter.partialPath(replacing: run.outputPath), run.outputPath].first { path in
+            guard FileManager.default.fileExists(atPath: path), let reader = try? RunReader(path: path),
+                  !reader.isComplete, reader.snapshotCount > 0 else { return false }
+            return (try? reader.configuration()) == run.configuration
+        }
+    }
+
+    private func describe(_ pending: Pending) -> String {
+        pending.continuing.map { "continuing \($0)" } ?? "running -> \(pending.run.outputPath)"
+    }
+
+    private func runInProcess(_ pending: Pending) throws -> FinishedRun {
+        let run = pending.run
+        log?("\(run.label): \(describe(pending))")
         let started = Date()
-        _ = try SimulationRun(start: .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
-                                          connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8)),
-                              reporter: ProgressReporter.make(json: false, quiet: true)).execute()
+        let start: SimulationRun.Start = pending.continuing.map { .resume(path: $0) }
+            ?? .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
+                    connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8))
+        do {
+            _ = try SimulationRun(start: start, reporter: ProgressReporter.make(json: false, quiet: true)).execute()
+        } catch let interrupted as RunInterrupted {
+            throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], command: command)
+        }
         let seconds = Date().timeIntervalSince(started)
         log?("\(run.label): done in \(String(format: "%.1f", seconds)) s")
         return FinishedRun(run: run, seconds: seconds)
     }
 
-    private func runAsChildren(_ runs: [PlannedRun]) throws -> [FinishedRun] {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
+    private func runAsChildren(_ runs: [Pending]) throws -> [FinishedRun] {
+        let executable = Self.executablePath()
+        // Caught here and passed on to the runs under way, which stop after a snapshot.
+        SignalMonitor.install()
         var next = 0, running = [(process: Process, run: PlannedRun, started: Date, errors: Pipe)](), finished = [FinishedRun]()
         while next < runs.count || !running.isEmpty {
+            if let signal = SignalMonitor.pending {
+                for child in running where child.process.isRunning { kill(child.process.processIdentifier, signal) }
+                for child in running { child.process.waitUntilExit() }
+                throw BatchInterrupted(signal: signal, runs: running.map(\.run.label), command: command)
+            }
             while running.count < jobs && next < runs.count {
-                let run = runs[next]
+                let pending = runs[next], run = pending.run
                 next += 1
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["simulate", "--connectome", run.definitionPath, "--out", run.outputPath, "--overwrite", "--quiet"]
+                process.arguments = pending.continuing.map { ["simulate", "--resume", $0, "--quiet"] }
+                    ?? ["simulate", "--connectome", run.definitionPath, "--out", run.outputPath, "--overwrite", "--quiet"]
                 let errors = Pipe()
                 process.standardError = errors
                 process.standardOutput = FileHandle.nullDevice
                 try process.run()
-                log?("\(run.label): running (process \(process.processIdentifier)) -> \(run.outputPath)")
+                log?("\(run.label): \(describe(pending)) (process \(process.processIdentifier))")
                 running.append((process, run, Date(), errors))
             }
             Thread.sleep(forTimeInterval: 0.05)
             for (i, child) in running.enumerated().reversed() where !child.process.isRunning {
+                // A run stopped by the same signal (Ctrl-C reaches the whole process group) is
+                // interrupted, not failed: the next turn says so.
+                if child.process.terminationStatus != 0 && SignalMonitor.pending != nil { continue }
                 running.remove(at: i)
                 let seconds = Date().timeIntervalSince(child.started)
                 guard child.process.terminationStatus == 0 else {

@@ -22,8 +22,19 @@ enum SignalMonitor {
     }
 }
 
+/// A command stopped by SIGINT or SIGTERM: one line on stderr (its description) and the
+/// shell's exit code, 128 + the signal number.
+protocol StoppedBySignal: Error, CustomStringConvertible {
+    var exitCode: Int32 { get }
+}
+
+/// The name of a stopping signal, for messages.
+func signalName(_ signal: Int32) -> String {
+    signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+}
+
 /// A run stopped by a signal between two steps; its file holds every snapshot up to the last one.
-struct RunInterrupted: Error, CustomStringConvertible {
+struct RunInterrupted: StoppedBySignal {
     let signal: Int32
     let step: Int
     let lastSnapshotStep: Int
@@ -31,7 +42,7 @@ struct RunInterrupted: Error, CustomStringConvertible {
     /// The file the run replaces once complete (`path` is then its partial run); it is unchanged.
     var replacing: String? = nil
 
-    var signalName: String { signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)" }
+    var signalName: String { selfassemble.signalName(signal) }
 
     /// The shell's convention: 128 + the signal number.
     var exitCode: Int32 { 128 + signal }
@@ -39,5 +50,22 @@ struct RunInterrupted: Error, CustomStringConvertible {
     var description: String {
         let unchanged = replacing.map { "; \($0) is unchanged until the continued run completes and replaces it" } ?? ""
         return "interrupted by \(signalName) at step \(step); \(path) holds every snapshot up to step \(lastSnapshotStep) and is marked interrupted: continue with `selfassemble simulate --resume \(path)`" + unchanged
+    }
+}
+
+/// A batch of runs (`compare`) stopped by a signal: the signal was passed on to every run
+/// under way, each stopped after its last snapshot and marked its file interrupted, and
+/// running the same command again continues them.
+struct BatchInterrupted: StoppedBySignal {
+    let signal: Int32
+    /// The labels of the runs that were under way, e.g. "fa seed 2".
+    let runs: [String]
+    /// The subcommand that continues them when run again, e.g. "compare".
+    let command: String
+
+    var exitCode: Int32 { 128 + signal }
+
+    var description: String {
+        "\(command) interrupted by \(signalName(signal)): \(runs.joined(separator: ", ")) stopped after \(runs.count == 1 ? "its" : "their") last snapshot and \(runs.count == 1 ? "is" : "are") marked interrupted; running the same `selfassemble \(command)` again continues \(runs.count == 1 ? "it" : "them") and keeps the complete runs"
     }
 }

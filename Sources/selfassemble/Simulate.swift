@@ -15,6 +15,7 @@ struct Simulate: ParsableCommand {
             SIGINT or SIGTERM stops a run after writing a snapshot; --resume FILE continues it.
             """)
 
+    @OptionGroup var choice: SeedAndRuleOptions
     @OptionGroup var circuit: CircuitOptions
     @OptionGroup var output: OutputOptions
 
@@ -26,7 +27,7 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         if resume != nil {
-            if !circuit.isEmpty || connectome != nil || output.out != nil || output.compareBP || output.overwrite
+            if !choice.isEmpty || !circuit.isEmpty || connectome != nil || output.out != nil || output.compareBP || output.overwrite
                 || output.compression != nil {
                 throw ValidationError("--resume continues a run with the configuration stored in its file: give no other option than --json or --quiet")
             }
@@ -43,7 +44,7 @@ struct Simulate: ParsableCommand {
             start = .resume(path: resume)
         } else {
             let definition = try loadConnectome()
-            var configuration = try circuit.resolved(over: definition.configuration)
+            var configuration = try circuit.resolved(over: try choice.applied(to: definition.configuration))
             if output.compareBP { configuration.compareBackprop = true }
             // The data's default normalization, stated in the stored configuration.
             configuration.normalization = configuration.normalization ?? DataLoader.defaultNormalization(path: configuration.data)

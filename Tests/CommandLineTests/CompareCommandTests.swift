@@ -49,7 +49,9 @@ final class CompareCommandTests: XCTestCase {
         for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "circuit"]),
                                    (["--rates", "fa=fast"], ["--rates", "fa=fast", "rule=value"]),
                                    (["--rule", "fa"], ["--rules"]),
-                                   (["--jobs", "0"], ["--jobs"])] {
+                                   (["--jobs", "0"], ["--jobs"]),
+                                   (["--seeds", "1,2,1"], ["--seeds", "1", "twice"]),
+                                   (["--rules", "bp,fa,bp"], ["--rules", "bp", "twice"])] {
             let result = try CommandRunner.run(["compare", "--out", dir.appendingPathComponent("x").path] + arguments + small, in: dir)
             XCTAssertNotEqual(result.status, 0)
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
@@ -58,5 +60,105 @@ final class CompareCommandTests: XCTestCase {
         let result = try CommandRunner.run(["simulate", "--rule", "hebb"], in: dir)
         XCTAssertEqual(result.stderrLines.count, 1)
         XCTAssertTrue(result.stderr.contains("usf, brsf, frsf, kolen-pollack"), result.stderr)
+    }
+
+    /// Started through PATH (argv[0] a bare name, resolved from another directory) and a
+    /// symlink, the child runs of --jobs are still this executable.
+    func testJobsRunTheRealExecutableWhenStartedThroughPathAndASymlink() throws {
+        let bin = dir.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("selfassemble"),
+                                                   withDestinationURL: CommandRunner.executable)
+        let result = try CommandRunner.runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                                  ["PATH=\(bin.path):/usr/bin:/bin", "selfassemble", "compare", "--rules", "bp,fa",
+                                                   "--seeds", "1", "--jobs", "2", "--out", "cj"] + small, in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for rule in ["bp", "fa"] {
+            XCTAssertTrue(try RunReader(path: dir.appendingPathComponent("cj/\(rule)-seed1.h5").path).isComplete, rule)
+        }
+    }
+
+    /// A run that fails leaves no definitions of runs that never wrote a file, and says so in one line.
+    func testAFailedRunLeavesNoDefinitionsBehind() throws {
+        let csv = dir.appendingPathComponent("bad.csv")
+        try "label,a,b\n1,2\n".write(to: csv, atomically: true, encoding: .utf8)
+        for jobs in ["1", "2"] {
+            let out = dir.appendingPathComponent("failed-\(jobs)")
+            let result = try CommandRunner.run(["compare", "--rules", "bp,fa", "--seeds", "1", "--jobs", jobs, "--data", csv.path,
+                                                "--out", out.path] + small, in: dir)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertEqual(result.stderrLines.filter { !$0.hasPrefix("compare: ") }.count, 1, result.stderr)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            XCTAssertEqual(left, [], "jobs \(jobs): \(left)")
+        }
+    }
+
+    private let long = ["--rules", "bp,fa", "--seeds", "1", "--sizes", "64,32,10", "--epochs", "60", "--development-steps", "0",
+                        "--descending-steps", "0", "--snapshot-every", "50"]
+
+    /// Starts `compare` with `long` into `out` and sends `signal` a second after the first run file appeared.
+    private func interruptedCompare(out: URL, jobs: String, signal: Int32) throws -> (status: Int32, stderr: String) {
+        let first = out.appendingPathComponent("bp-seed1.h5").path
+        var seen: Date? = nil
+        return try CommandRunner.startAndSignal(["compare", "--jobs", jobs, "--out", out.path] + long, signal: signal) {
+            if seen == nil, FileManager.default.fileExists(atPath: first) { seen = Date() }
+            return seen.map { Date().timeIntervalSince($0) > 1.0 } ?? false
+        }
+    }
+
+    /// SIGINT and SIGTERM reach the child runs: they stop after a snapshot, and the command
+    /// exits 130 or 143 with a last line naming them and saying that the same compare continues them.
+    func testSignalsStopEveryRunUnderWayAndNameThem() throws {
+        for (signal, code, jobs) in [(SIGINT, Int32(130), "2"), (SIGTERM, Int32(143), "1")] {
+            let out = dir.appendingPathComponent("signal-\(signal)")
+            let (status, stderr) = try interruptedCompare(out: out, jobs: jobs, signal: signal)
+            XCTAssertEqual(status, code, stderr)
+            let last = stderr.split(separator: "\n").last.map(String.init) ?? ""
+            XCTAssertTrue(last.contains("bp seed 1") && last.contains("interrupted") && last.contains("same `selfassemble compare`"), stderr)
+            XCTAssertEqual(try RunReader(path: out.appendingPathComponent("bp-seed1.h5").path).status, "interrupted")
+            if jobs == "2" {
+                XCTAssertTrue(last.contains("fa seed 1"), stderr)
+                XCTAssertEqual(try RunReader(path: out.appendingPathComponent("fa-seed1.h5").path).status, "interrupted")
+            }
+        }
+    }
+
+    /// Running an interrupted compare again continues its incomplete runs from their last
+    /// snapshot (`simulate --resume`), in child processes or in this one, and gives the same
+    /// files as a compare never interrupted.
+    func testTheSameCompareContinuesInterruptedRuns() throws {
+        let reference = dir.appendingPathComponent("reference")
+        XCTAssertEqual(try CommandRunner.run(["compare", "--out", reference.path] + long, in: dir).status, 0)
+        for jobs in ["2", "1"] {
+            let out = dir.appendingPathComponent("continued-\(jobs)")
+            let (status, stderr) = try interruptedCompare(out: out, jobs: jobs, signal: SIGINT)
+            XCTAssertEqual(status, 130, stderr)
+            let again = try CommandRunner.run(["compare", "--jobs", jobs, "--out", out.path] + long, in: dir)
+            XCTAssertEqual(again.status, 0, again.stderr)
+            XCTAssertTrue(again.stderrLines.contains { $0.contains("bp seed 1") && $0.contains("continuing") }, again.stderr)
+            for rule in ["bp", "fa"] {
+                let file = out.appendingPathComponent("\(rule)-seed1.h5").path
+                XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".partial"))
+                try assertSameRun(reference.appendingPathComponent("\(rule)-seed1.h5").path, file)
+            }
+        }
+    }
+
+    func testAnOutputThatIsAFileGetsOneLine() throws {
+        let file = dir.appendingPathComponent("run-seed7.h5")
+        try Data("kept".utf8).write(to: file)
+        let result = try CommandRunner.run(["compare", "--rules", "bp", "--seeds", "1", "--out", file.path] + small, in: dir)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains(file.path) && result.stderr.contains("directory"), result.stderr)
+        XCTAssertEqual(try Data(contentsOf: file), Data("kept".utf8))
+    }
+
+    func testHelpListsOnlyOptionsCompareTakes() throws {
+        let help = try CommandRunner.run(["compare", "--help"], in: dir).stdout
+        XCTAssertTrue(help.contains("--seeds") && help.contains("--rules") && help.contains("--eta-w"), help)
+        XCTAssertFalse(help.contains("--seed ") || help.contains("--rule "), help)
+        let simulate = try CommandRunner.run(["simulate", "--help"], in: dir).stdout
+        XCTAssertTrue(simulate.contains("--seed ") && simulate.contains("--rule "), simulate)
     }
 }

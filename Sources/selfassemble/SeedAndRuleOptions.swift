@@ -1,0 +1,29 @@
+import ArgumentParser
+import SelfAssemble
+
+/// The seed and learning rule of one run: options of `simulate`, apart from
+/// ``CircuitOptions`` because `compare` runs several of each (--seeds, --rules) and must not
+/// list them.
+struct SeedAndRuleOptions: ParsableArguments {
+    @Option(help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task). Default: 7.")
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif), bp (exact backpropagation), fa (feedback alignment), dfa (direct feedback alignment), usf, brsf, frsf (sign-concordant feedback), kolen-pollack; see docs/rules.md. Default: circuit.", valueName: "name"))
+    var rule: String?
+
+    /// True when neither option was given.
+    var isEmpty: Bool { seed == nil && rule == nil }
+
+    /// `base` with the given options applied (not validated: ``CircuitOptions/resolved(over:)`` does that).
+    func applied(to base: SimulationConfiguration) throws -> SimulationConfiguration {
+        var c = base
+        if let seed { c.seed = seed }
+        if let rule {
+            guard let kind = RuleKind(rawValue: rule) else {
+                throw ValidationError("--rule must be one of \(RuleKind.allCases.map(\.rawValue).joined(separator: ", ")); got '\(rule)'")
+            }
+            c.rule = kind
+        }
+        return c
+    }
+}
