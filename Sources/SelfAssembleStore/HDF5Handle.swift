@@ -116,6 +116,11 @@ enum HDF5 {
 
     /// The names of a group's links, in creation order when the group tracks it (every group
     /// the writer creates does), in name order otherwise.
+    ///
+    /// Names are read by name in the index's native order and sorted here: asking HDF5 for
+    /// them in increasing name order makes it build a table of the links, and HDF5 1.10.8 frees
+    /// that table's unfilled entries when a damaged group fails half-way (freeing whatever
+    /// the memory held: a crash in a later call).
     static func linkNames(_ group: HDF5Handle, _ what: String) throws -> [String] {
         var info = H5G_info_t()
         try check(H5Gget_info(group.id, &info), "cannot list \(what)")
@@ -129,14 +134,15 @@ enum HDF5 {
             guard let name else { throw HDF5Diagnostics.error("cannot read the name of entry \(i) of \(what)") }
             names.append(name)
         }
-        return names
+        return index == H5_INDEX_NAME ? names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } : names
     }
 
     private static func linkName(_ group: HDF5Handle, index: H5_index_t, position: hsize_t) throws -> String? {
-        let length = H5Lget_name_by_idx(group.id, ".", index, H5_ITER_INC, position, nil, 0, sa_H5P_DEFAULT())
+        let order = index == H5_INDEX_NAME ? H5_ITER_NATIVE : H5_ITER_INC
+        let length = H5Lget_name_by_idx(group.id, ".", index, order, position, nil, 0, sa_H5P_DEFAULT())
         guard length >= 0 else { _ = HDF5Diagnostics.takeLatest(); return nil }
         var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-        let written = H5Lget_name_by_idx(group.id, ".", index, H5_ITER_INC, position, &buffer, buffer.count, sa_H5P_DEFAULT())
+        let written = H5Lget_name_by_idx(group.id, ".", index, order, position, &buffer, buffer.count, sa_H5P_DEFAULT())
         guard written >= 0 else { _ = HDF5Diagnostics.takeLatest(); return nil }
         return String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

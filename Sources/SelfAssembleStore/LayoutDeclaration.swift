@@ -189,6 +189,8 @@ enum DatasetCheck {
     case weights
     /// One assembly onset per level: -1 or a stored snapshot step.
     case onsetSteps
+    /// Class numbers: >= 0, distinct and ascending.
+    case classNumbers
 }
 
 /// One dataset of the layout.

@@ -62,6 +62,16 @@ public struct RunInspection: Equatable, Sendable, Codable {
         }
     }
 
+    /// What the circuit's inputs were (/data): input = (raw - featureOffset) / featureScale.
+    public struct Inputs: Equatable, Sendable, Codable {
+        /// zscore, minmax, none or pixels.
+        public var normalization: String
+        public var featureOffset: [Float]
+        public var featureScale: [Float]
+        /// The labels with training samples, ascending.
+        public var classesPresent: [Int]
+    }
+
     public struct Outcome: Equatable, Sendable, Codable {
         public var rule: String
         public var steps: Int
@@ -94,6 +104,8 @@ public struct RunInspection: Equatable, Sendable, Codable {
     public var created: String
     public var finished: String?
     public var data: String
+    /// nil for files written before /data existed.
+    public var inputs: Inputs?
     /// The stored configuration, parsed; nil if it is not valid JSON (then see configurationJSON).
     public var configuration: JSONValue?
     /// The stored configuration as written (JSON text).
@@ -125,6 +137,10 @@ public struct RunInspection: Equatable, Sendable, Codable {
         created = reader.created
         finished = Self.optionalRootString(RunLayout.Root.finished, path: reader.path)
         data = reader.dataDescription
+        inputs = try reader.dataRecord().map {
+            Inputs(normalization: $0.normalization.method.rawValue, featureOffset: $0.normalization.offset,
+                   featureScale: $0.normalization.scale, classesPresent: $0.classesPresent)
+        }
         configurationJSON = reader.configurationJSON
         configuration = JSONValue(parsing: reader.configurationJSON)
 
@@ -164,6 +180,7 @@ public struct RunInspection: Equatable, Sendable, Codable {
         try c.encode(created, forKey: .created)
         try c.encode(finished, forKey: .finished)
         try c.encode(data, forKey: .data)
+        try c.encode(inputs, forKey: .inputs)
         try c.encode(configuration, forKey: .configuration)
         try c.encode(configurationJSON, forKey: .configurationJSON)
         try c.encode(levels, forKey: .levels)

@@ -16,6 +16,14 @@ extension RunInspection {
         field("status", state)
         field("seed", String(seed))
         field("data", data)
+        if let inputs {
+            field("inputs", "\(inputs.normalization): input = (raw - offset) / scale per feature (\(inputs.featureOffset.count) features, training-split statistics);"
+                  + " offset \(Self.values(inputs.featureOffset)), scale \(Self.values(inputs.featureScale))")
+            let classes = inputs.classesPresent
+            let listed = classes.count > 1 && classes == Array(0..<classes.count) ? "0 to \(classes.count - 1)"
+                : classes.prefix(12).map(String.init).joined(separator: ", ") + (classes.count > 12 ? ", ..." : "")
+            field("classes", "\(listed) (\(classes.count) with training samples)")
+        }
         let configurationLines = Self.wrap(configurationFields(), width: 100)
         field("configuration", configurationLines.first ?? "(none)")
         for line in configurationLines.dropFirst() { field("", line) }
@@ -96,6 +104,12 @@ extension RunInspection {
         if value == value.rounded() && abs(value) < 1e6 { return String(format: "%.1f", value) }
         if abs(value) >= 1e4 || abs(value) < 1e-3 { return String(format: "%.4g", value) }
         return String(format: "%.4f", value)
+    }
+
+    /// Up to four values of a per-feature vector, then how many there are.
+    static func values(_ v: [Float]) -> String {
+        let shown = v.prefix(4).map { String(format: "%g", Double($0)) }.joined(separator: ", ")
+        return v.count <= 4 ? "[\(shown)]" : "[\(shown), ...] (\(v.count) values)"
     }
 
     /// A parameter as written (0.9, not 0.9000).

@@ -17,10 +17,11 @@ extension RunLayout {
             shape.levels >= 1 ? group() : LayoutGroup(name: name, acceptedAsIs: true)
         }
         return LayoutGroup(name: "/", attributes: rootAttributes, groups: [
+            dataGroup(inputs: shape.n(0)),
             circuit(populations) { populationsGroup(shape) }, circuit(projections) { projectionsGroup(shape) },
             circuit(biases) { biasesGroup(shape) }, snapshotsGroup, circuit(metrics) { metricsGroup(levels: shape.levels) },
             resumeGroup, circuit(assembly) { assemblyGroup(levels: shape.levels) },
-            outcomeGroup(summary, presence: .whenComplete, rules: ["circuit", "bp"]) { $0.circuit },
+            outcomeGroup(summary, presence: .whenComplete, rules: RuleKind.allCases.map(\.rawValue)) { $0.circuit },
             LayoutGroup(name: comparison, presence: .optional, holds: "the backpropagation comparison",
                         createdAt: { if case .finish(let outcomes) = $0 { return outcomes.comparison != nil } else { return false } },
                         groups: [
@@ -72,6 +73,41 @@ extension RunLayout {
                 return nil
             },
         ]
+    }
+
+    // MARK: - Data
+
+    /// /data: what the circuit's inputs were, known at creation (the normalization fitted on the
+    /// training split, and the classes present). Optional: files written before it have none.
+    private static func dataGroup(inputs n0: Int?) -> LayoutGroup {
+        func record(_ moment: LayoutMoment) -> (normalization: FeatureNormalization, classes: [Int])? {
+            guard case .creation(let metadata) = moment, let normalization = metadata.normalization,
+                  let classes = metadata.classesPresent else { return nil }
+            return (normalization, classes)
+        }
+        func perFeature(_ name: String, check: DatasetCheck, _ values: @escaping (FeatureNormalization) -> [Float]) -> LayoutDataset {
+            LayoutDataset(name: name, type: .float32, shape: .fixed([n0]), storage: .contiguous, check: check) { moment in
+                record(moment).map { .float32(values($0.normalization)) }
+            }
+        }
+        return LayoutGroup(
+            name: DataRecord.group, presence: .optional, holds: "what the inputs were",
+            createdAt: { record($0) != nil },
+            attributes: [
+                LayoutAttribute(name: DataRecord.normalization, type: .string, check: .oneOf(Normalization.allCases.map(\.rawValue))) { moment in
+                    record(moment).map { .string($0.normalization.method.rawValue) }
+                },
+                .description(DataRecord.description),
+            ],
+            datasets: [
+                perFeature(DataRecord.featureOffset, check: .none) { $0.offset },
+                perFeature(DataRecord.featureScale, check: .range(Double(Float.leastNonzeroMagnitude)...Double(Float.greatestFiniteMagnitude),
+                                                                 what: "(0, 3.4e38]: a scale is a number > 0")) { $0.scale },
+                LayoutDataset(name: DataRecord.classesPresent, type: .int32, shape: .fixed([nil]), storage: .contiguous,
+                              check: .classNumbers) { moment in
+                    record(moment).map { .int32($0.classes.map { Int32(clamping: $0) }) }
+                },
+            ])
     }
 
     // MARK: - Circuit

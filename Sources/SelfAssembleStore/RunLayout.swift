@@ -58,6 +58,20 @@ public enum RunLayout {
     /// `weight_decay`, the chosen lambda, and `weight_decay_grid`, the lambdas tried).
     public static let comparisonTunedBP = "bp_tuned"
 
+    /// /data: what the circuit's inputs were. Attribute `normalization` (zscore, minmax, none or
+    /// pixels); datasets `feature_offset` and `feature_scale` (float32, length n_0: input =
+    /// (raw - feature_offset) / feature_scale, in the units of the data file, statistics of the
+    /// training split) and `classes_present` (int32, the labels with training samples,
+    /// ascending). Files written before it existed have no /data.
+    public enum DataRecord {
+        public static let group = "data"
+        public static let normalization = "normalization"
+        public static let featureOffset = "feature_offset"
+        public static let featureScale = "feature_scale"
+        public static let classesPresent = "classes_present"
+        public static let description = "input = (raw - feature_offset) / feature_scale, per feature of the data file; statistics of the training split"
+    }
+
     public enum Snapshots {
         public static let step = "step"
         public static let phase = "phase"

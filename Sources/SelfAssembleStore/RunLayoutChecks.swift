@@ -288,6 +288,10 @@ extension RunLayoutChecker {
                     error(location, "level \(l) has onset \(onset); expected -1 (not assembled) or a snapshot step")
                 }
             }
+        case .classNumbers:
+            if values.first.map({ $0 < 0 }) ?? true || values.indices.dropFirst().contains(where: { values[$0] <= values[$0 - 1] }) {
+                error(location, "holds \(values); expected class numbers >= 0, distinct and ascending")
+            }
         case .none, .range, .weights:
             break
         }

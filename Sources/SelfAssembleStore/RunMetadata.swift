@@ -13,6 +13,10 @@ public struct RunMetadata: Sendable {
     public var thresholds: AssemblyThresholds
     /// The resolved circuit definition as YAML (root attribute `connectome`), when known.
     public var connectome: String?
+    /// How the raw features became the circuit's inputs, and the classes of the training
+    /// split (group /data), when known.
+    public var normalization: FeatureNormalization?
+    public var classesPresent: [Int]?
     /// The name of the file a partial run replaces once complete (root attribute `replaces`,
     /// in the same directory); set by ``RunWriter`` for a replacement, nil otherwise.
     public var replaces: String?
@@ -38,5 +42,7 @@ public struct RunMetadata: Sendable {
                   dataDescription: simulation.data.description,
                   architecture: simulation.architecture,
                   thresholds: simulation.configuration.thresholds)
+        normalization = simulation.data.normalization
+        classesPresent = simulation.data.classesPresent
     }
 }

@@ -258,6 +258,31 @@ public final class RunReader {
         return (try outcome(at: at), try group.doubleAttribute(RunLayout.Summary.weightDecay, of: "\(at) in \(path)"))
     }
 
+    /// What the circuit's inputs were (/data): the normalization that made them from the data
+    /// file's values and the classes of the training split; nil for files written before /data.
+    public func dataRecord() throws -> (normalization: FeatureNormalization, classesPresent: [Int])? {
+        guard HDF5.linkExists(file, RunLayout.DataRecord.group) else { return nil }
+        let group = try HDF5.openGroup(file, RunLayout.DataRecord.group, in: path)
+        let at = "/\(RunLayout.DataRecord.group)"
+        let name = try group.stringAttribute(RunLayout.DataRecord.normalization, of: "\(at) in \(path)")
+        guard let method = Normalization(rawValue: name) else {
+            throw StoreError("\(at) in \(path) names the unknown normalization '\(name)' (expected one of \(Normalization.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        func vector<T: HDF5Element>(_ dataset: String, as type: T.Type) throws -> [T] {
+            let what = "\(at)/\(dataset) in \(path)"
+            let (values, shape) = try DatasetIO.readAll(try HDF5.openDataset(group, dataset, in: path), as: type, what)
+            guard shape.count == 1 else { throw StoreError("\(what) is not one-dimensional") }
+            return values
+        }
+        let offset = try vector(RunLayout.DataRecord.featureOffset, as: Float.self)
+        let scale = try vector(RunLayout.DataRecord.featureScale, as: Float.self)
+        guard offset.count == scale.count else {
+            throw StoreError("\(at) in \(path) has \(offset.count) offsets but \(scale.count) scales; the file is damaged")
+        }
+        let classes = try vector(RunLayout.DataRecord.classesPresent, as: Int32.self).map { Int($0) }
+        return (FeatureNormalization(method: method, offset: offset, scale: scale), classes)
+    }
+
     // MARK: - Helpers
 
     private func outcome(at groupPath: String) throws -> RunOutcome {

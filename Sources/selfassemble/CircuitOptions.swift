@@ -11,7 +11,7 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task). Default: 7.")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif) or bp (exact backpropagation). Default: circuit.", valueName: "circuit|bp"))
+    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif), bp (exact backpropagation), fa (feedback alignment), dfa (direct feedback alignment), usf, brsf, frsf (sign-concordant feedback), kolen-pollack; see docs/rules.md. Default: circuit.", valueName: "name"))
     var rule: String?
 
     @Option(help: ArgumentHelp("Upstream widths n_0,...,n_L: input size, hidden levels, number of classes. Default: 64,128,128,10.", valueName: "n0,n1,...,nL"))

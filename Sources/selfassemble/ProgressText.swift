@@ -145,7 +145,9 @@ enum ProgressText {
             ?? (step == c.developmentSteps + c.descendingSteps ? " (at the first learning step)" : "")
         let head = "learning diverged at step \(step)\(before) and the run stopped there: "
         if rule == .circuit && c.developmentSteps == 0 {
-            return head + "development was off (--development-steps 0), so Vbar never became the transpose of V and the circuit's update does not follow the gradient; give the reciprocal stage of development steps (default \(SimulationConfiguration().developmentSteps))"
+            let off = c.descendingSteps == 0 ? "development was off (--development-steps 0 --descending-steps 0)"
+                : "the reciprocal stage of development was off (--development-steps 0)"
+            return head + off + ", so Vbar never became the transpose of V and the circuit's update does not follow the gradient; give --development-steps steps (default \(SimulationConfiguration().developmentSteps))"
         }
         let rates = rule == .circuit && c.etaV > 0 && c.plastic.contains(.V)
             ? "eta_W = \(rate(c.etaW)) or eta_V = \(rate(c.etaV)) is too large for this circuit; lower --eta-w or --eta-v"

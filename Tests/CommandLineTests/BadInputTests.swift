@@ -75,15 +75,10 @@ final class BadInputTests: XCTestCase {
     func testIDXLabelsOneToTenAreRejected() throws {
         let idx = dir.appendingPathComponent("idx")
         try FileManager.default.createDirectory(at: idx, withIntermediateDirectories: true)
-        func file(_ dimensions: [Int], _ values: [UInt8]) -> Data {
-            var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
-            for d in dimensions { bytes += [0, 0, UInt8(d >> 8), UInt8(d & 0xFF)] }
-            return Data(bytes + values)
-        }
-        try file([40, 2, 2], [UInt8](repeating: 9, count: 160)).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
-        try file([40], (0..<40).map { UInt8($0 % 10 + 1) }).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
-        try file([10, 2, 2], [UInt8](repeating: 9, count: 40)).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
-        try file([10], (0..<10).map { UInt8($0 + 1) }).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
+        try CommandRunner.idx([40, 2, 2], [UInt8](repeating: 9, count: 160)).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
+        try CommandRunner.idx([40], (0..<40).map { UInt8($0 % 10 + 1) }).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
+        try CommandRunner.idx([10, 2, 2], [UInt8](repeating: 9, count: 40)).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
+        try CommandRunner.idx([10], (0..<10).map { UInt8($0 + 1) }).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
         try assertRejected(["--data", idx.path, "--sizes", "4,8,11", "--batch", "8"],
                            mentions: ["train-labels-idx1-ubyte", "class 0 has no sample", "subtract 1"])
     }

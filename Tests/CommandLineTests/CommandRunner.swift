@@ -32,6 +32,13 @@ enum CommandRunner {
         return shared.appendingPathComponent("data/digits8x8")
     }
 
+    /// The bytes of an IDX file of unsigned bytes (sizes below 65,536), written by hand.
+    static func idx(_ dimensions: [Int], _ values: [UInt8]) -> Data {
+        var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
+        for d in dimensions { bytes += [0, 0, UInt8(d >> 8), UInt8(d & 0xFF)] }
+        return Data(bytes + values)
+    }
+
     /// The JSON lines of a `--json` run.
     static func jsonLines(_ result: CommandResult) throws -> [[String: Any]] {
         try result.stdoutLines.map { line in

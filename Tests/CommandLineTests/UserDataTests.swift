@@ -1,5 +1,6 @@
 import Foundation
 import SelfAssemble
+import SelfAssembleStore
 import XCTest
 
 /// Data as users bring them (columns in different units, a class missing from the test split),
@@ -36,8 +37,8 @@ final class UserDataTests: XCTestCase {
         return (path, Double(correct) / Double(samples))
     }
 
-    /// Seed 7: Bayes 0.900, bp 0.903, circuit 0.893. Divided by the table's largest value (the
-    /// CSV reader's old scaling) the same table gave bp 0.510 and circuit 0.510.
+    /// Seed 7: Bayes 0.900, bp 0.893, circuit 0.900. Divided by the table's largest value (the
+    /// CSV reader's old scaling) the same table gives bp 0.527 and circuit 0.510.
     func testColumnsOnScalesFromTenthsToThousandsTrainAsWellAsTheDataAllow() throws {
         let table = try heterogeneousTable()
         XCTAssertGreaterThan(table.bayes, 0.85, "the table is learnable")
@@ -51,21 +52,27 @@ final class UserDataTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(bp, table.bayes - 0.03, "bp reaches what the data allow (Bayes accuracy \(table.bayes))")
         XCTAssertGreaterThanOrEqual(circuit, bp - 0.03, "the circuit is within 3 points of bp")
         XCTAssertEqual(summary["classes_present"] as? [Int], [0, 1, 2])
+
+        // The run file says what the inputs were: per-feature statistics in the file's units.
+        let record = try XCTUnwrap(try RunReader(path: out).dataRecord())
+        XCTAssertEqual(record.normalization.method, .zscore)
+        XCTAssertEqual(record.classesPresent, [0, 1, 2])
+        XCTAssertEqual(record.normalization.scale.count, 12)
+        for (column, unit) in [(0, Float(0.1)), (1, 1), (2, 100), (3, 1000)] {
+            // Each column's standard deviation is about sqrt(1 + 0.5^2) = 1.1 units.
+            XCTAssertEqual(record.normalization.scale[column] / unit, 1.1, accuracy: 0.2, "column \(column + 1)")
+        }
+        XCTAssertEqual(record.normalization.offset[7], 5000, accuracy: 1000, "column 8: baseline 5000 plus the mean of class means (0.5 units each)")
     }
 
     func testAClassWithoutTestSamplesIsAWarningAndTheSummaryStatesTheClasses() throws {
         let idx = dir.appendingPathComponent("idx")
         try FileManager.default.createDirectory(at: idx, withIntermediateDirectories: true)
-        func file(_ dimensions: [Int], _ values: [UInt8]) -> Data {
-            var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
-            for d in dimensions { bytes += [0, 0, UInt8(d >> 8), UInt8(d & 0xFF)] }
-            return Data(bytes + values)
-        }
         let trainLabels = (0..<48).map { UInt8($0 % 3) }, testLabels: [UInt8] = [0, 1, 0, 1]
-        try file([48, 2, 2], trainLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
-        try file([48], trainLabels).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
-        try file([4, 2, 2], testLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
-        try file([4], testLabels).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
+        try CommandRunner.idx([48, 2, 2], trainLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("train-images-idx3-ubyte"))
+        try CommandRunner.idx([48], trainLabels).write(to: idx.appendingPathComponent("train-labels-idx1-ubyte"))
+        try CommandRunner.idx([4, 2, 2], testLabels.flatMap { [UInt8](repeating: 60 * $0, count: 4) }).write(to: idx.appendingPathComponent("t10k-images-idx3-ubyte"))
+        try CommandRunner.idx([4], testLabels).write(to: idx.appendingPathComponent("t10k-labels-idx1-ubyte"))
         let result = try CommandRunner.run(["simulate", "--data", idx.path, "--sizes", "4,8,3", "--batch", "8", "--development-steps", "5",
                                             "--epochs", "1", "--out", dir.appendingPathComponent("w.h5").path])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -78,7 +85,11 @@ final class UserDataTests: XCTestCase {
         let diverging = ["--sizes", "16,20,8", "--eta-w", "1e4", "--weight-decay", "0", "--epochs", "20", "--quiet"]
         let off = try CommandRunner.run(["simulate", "--development-steps", "0", "--out", dir.appendingPathComponent("off.h5").path] + diverging)
         XCTAssertEqual(off.status, 0, off.stderr)
-        XCTAssertTrue(off.stdout.contains("development was off (--development-steps 0)"), off.stdout)
+        XCTAssertTrue(off.stdout.contains("the reciprocal stage of development was off (--development-steps 0), so Vbar never became the transpose of V"), off.stdout)
+        let none = try CommandRunner.run(["simulate", "--development-steps", "0", "--descending-steps", "0",
+                                          "--out", dir.appendingPathComponent("none.h5").path] + diverging)
+        XCTAssertEqual(none.status, 0, none.stderr)
+        XCTAssertTrue(none.stdout.contains("development was off (--development-steps 0 --descending-steps 0)"), none.stdout)
 
         let on = try CommandRunner.run(["simulate", "--development-steps", "50", "--compare-bp", "--out", dir.appendingPathComponent("on.h5").path] + diverging)
         XCTAssertEqual(on.status, 0, on.stderr)

@@ -15,7 +15,7 @@ final class H5pyCompatibilityTests: XCTestCase {
         let python = try Python.locate()
         try Python.requireH5py(python)
         let directory = try TemporaryDirectory()
-        let run = try TinyRun.write(to: directory.file("source.h5"), thresholds: TinyRun.permissive)
+        let run = try TinyRun.write(to: directory.file("source.h5"), thresholds: TinyRun.permissive, normalization: .zscore)
         let path = directory.file("run.h5")
 
         // While the writer is open: another process sees the flushed snapshots.
@@ -55,8 +55,9 @@ final class H5pyCompatibilityTests: XCTestCase {
         let reader = try RunReader(path: path)
         XCTAssertEqual(json["projection_order"] as? [String], try reader.projectionNames(), "h5py lists in creation order too")
         XCTAssertEqual(json["metric_order"] as? [String], try reader.metricNames())
-        // 11 projections, 3 biases, step/phase/epoch, 23 metrics, onsets, 2 x per-epoch accuracy, checkpoints.
-        XCTAssertEqual(json["datasets_read"] as? Int, 11 + 3 + 3 + 23 + 1 + 2 + 1)
+        // 11 projections, 3 biases, step/phase/epoch, 23 metrics, onsets, 2 x per-epoch accuracy, checkpoints,
+        // /data's offsets, scales and classes.
+        XCTAssertEqual(json["datasets_read"] as? Int, 11 + 3 + 3 + 23 + 1 + 2 + 1 + 3)
         XCTAssertEqual(json["checkpoint_steps"] as? [Int], run.snapshots.map(\.step))
         XCTAssertGreaterThan(json["attributes_read"] as? Int ?? 0, 100)
 
@@ -95,6 +96,14 @@ final class H5pyCompatibilityTests: XCTestCase {
         XCTAssertEqual(bits(Python.exact([comparison["final_test_accuracy"] as? String].compactMap { $0 })), bits([bp.finalTestAccuracy]))
         XCTAssertEqual(bits(Python.exact(comparison["test_accuracy_by_epoch"] as? [String])), bits(bp.testAccuracyByEpoch))
         XCTAssertEqual(comparison["rule"] as? String, "bp")
+        // What the inputs were: h5py reads the training split's z-score statistics bit for bit.
+        let record = try XCTUnwrap(json["data_record"] as? [String: Any])
+        let normalization = try XCTUnwrap(run.metadata.normalization)
+        XCTAssertEqual(record["normalization"] as? String, "zscore")
+        XCTAssertEqual(bits(Python.exact(record["feature_offset"] as? [String]).map { Float($0) }), bits(normalization.offset))
+        XCTAssertEqual(bits(Python.exact(record["feature_scale"] as? [String]).map { Float($0) }), bits(normalization.scale))
+        XCTAssertNotEqual(normalization.scale, [Float](repeating: 1, count: 8), "statistics of their own, not the identity")
+        XCTAssertEqual(record["classes_present"] as? [Int], [0, 1, 2])
         let thresholds = try XCTUnwrap(json["thresholds"] as? [String: Any])
         XCTAssertEqual(thresholds["reciprocity"] as? Double, -2)
         XCTAssertEqual(thresholds["consecutive"] as? Int, 2)

@@ -23,11 +23,12 @@ enum TinyRun {
         return c
     }
 
-    static func data(seed: UInt64 = 11) -> DataSplit {
+    /// The synthetic task, normalized as asked (z-scored: /data holds statistics of its own).
+    static func data(seed: UInt64 = 11, normalization: Normalization = .none) -> DataSplit {
         var task = GaussianClusters(features: 8, classes: 3)
         task.trainSamples = 48
         task.testSamples = 24
-        return task.generate(seed: seed)
+        return try! task.generate(seed: seed).normalized(normalization)
     }
 
     /// Thresholds every finite metric passes, so that every level assembles at step 0:
@@ -49,8 +50,9 @@ enum TinyRun {
     ///   as bp at its best weight decay of the grid [0, this] (/comparison/bp_tuned).
     @discardableResult
     static func write(to path: String, thresholds: AssemblyThresholds = AssemblyThresholds(), compare: Bool = true,
-                      finish: Bool = true, compressionLevel: Int = 4, tunedWeightDecay: Float? = nil) throws -> Recorded {
-        let data = data()
+                      finish: Bool = true, compressionLevel: Int = 4, tunedWeightDecay: Float? = nil,
+                      normalization: Normalization = .none) throws -> Recorded {
+        let data = data(normalization: normalization)
         var simulation = try Simulation(configuration: configuration(thresholds: thresholds), data: data)
         let metadata = try RunMetadata(simulation: simulation)
         let writer = try RunWriter(creating: path, metadata: metadata, compressionLevel: compressionLevel)

@@ -156,7 +156,8 @@ def main(path, expected_compression=None):
             expected_groups.add("summary")
         present = set(f.keys())
         expect(expected_groups <= present, "/: missing groups %s" % sorted(expected_groups - present))
-        expect(present <= expected_groups | {"comparison", "summary"}, "/: unexpected groups %s" % sorted(present - expected_groups - {"comparison"}))
+        expect(present <= expected_groups | {"comparison", "summary", "data"},
+               "/: unexpected groups %s" % sorted(present - expected_groups - {"comparison", "data"}))
 
         # Populations.
         sizes = {}
@@ -173,6 +174,22 @@ def main(path, expected_compression=None):
             expect(sizes[name] is not None and sizes[name] > 0, "%s: size %r" % (where, sizes[name]))
             expect(string_attribute(group, "compartments", where) == "basal,apical", "%s: compartments" % where)
         result["sizes"] = sizes
+
+        # What the inputs were (optional: files of earlier versions have no /data).
+        if "data" in f:
+            data = f["data"]
+            n0 = sizes["U_0"]
+            for name in ("feature_offset", "feature_scale"):
+                expect(data[name].dtype == np.float32 and data[name].shape == (n0,),
+                       "/data/%s: %s %s, expected float32 (%d,)" % (name, data[name].dtype, data[name].shape, n0))
+            classes = data["classes_present"]
+            expect(classes.dtype == np.int32 and classes.ndim == 1, "/data/classes_present: %s %s" % (classes.dtype, classes.shape))
+            result["data_record"] = {
+                "normalization": string_attribute(data, "normalization", "/data"),
+                "feature_offset": exact(data["feature_offset"][()]),
+                "feature_scale": exact(data["feature_scale"][()]),
+                "classes_present": plain(classes[()]),
+            }
 
         # Snapshots.
         snapshots = f["snapshots"]

@@ -10,10 +10,6 @@ public struct BackpropRule: LearningRule {
         let up = AscendingActivity(circuit: circuit, input: input, activation: dynamics.upstreamActivation)
         let err = ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss)
         let bp = BackpropagatedError(circuit: circuit, ascending: up, error: err.error)
-        let levels = (1...circuit.levels).map { l in
-            LevelPlasticity(W: BLAS.product(bp.delta[l], transposeA: true, up.h[l - 1], alpha: -1),
-                            b: bp.delta[l].columnSums().map { -$0 })
-        }
-        return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: input.rows)
+        return ErrorFeedback.plasticity(deltas: bp.delta, ascending: up, error: err)
     }
 }

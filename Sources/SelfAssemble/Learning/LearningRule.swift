@@ -9,6 +9,25 @@ public protocol LearningRule: Sendable {
     var name: String { get }
     /// The plasticity one minibatch induces (`input`: B x n_0, one label per row).
     func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity
+
+    /// The feedback projections the rule owns, at the start of a run (``Circuit/feedback``;
+    /// empty for rules that have none). Drawn from `seed` only, so a seed gives the same ones.
+    func initialFeedback(for circuit: Circuit, seed: UInt64) -> [String: Matrix]
+
+    /// Sets feedback that follows the forward weights (sign-concordant feedback) or is redrawn
+    /// (brSF) before a learning step computes its plasticity.
+    func refreshFeedback(_ circuit: inout Circuit, context: FeedbackContext)
+
+    /// Learns feedback (Kolen-Pollack's B_l, target propagation's inverses) after the step's
+    /// `update` has been applied to the forward weights.
+    func learnFeedback(_ circuit: inout Circuit, update: Plasticity, context: FeedbackContext)
+}
+
+/// Rules without their own state: nothing to initialise, refresh or learn.
+extension LearningRule {
+    public func initialFeedback(for circuit: Circuit, seed: UInt64) -> [String: Matrix] { [:] }
+    public func refreshFeedback(_ circuit: inout Circuit, context: FeedbackContext) {}
+    public func learnFeedback(_ circuit: inout Circuit, update: Plasticity, context: FeedbackContext) {}
 }
 
 /// The learning rules the simulator knows, by name.
@@ -17,11 +36,35 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     case circuit
     /// Exact backpropagation on the same upstream network.
     case bp
+    /// Feedback alignment (Lillicrap et al. 2016): fixed random B_l in place of W_l^T.
+    case fa
+    /// Direct feedback alignment (Nokland 2016): e reaches every hidden level through its own fixed random matrix.
+    case dfa
+    /// Sign-concordant feedback, uniform magnitudes (uSF): B_l = sign(W_l)^T, scaled.
+    case usf
+    /// Sign-concordant feedback, batchwise random magnitudes (brSF): |R_l| * sign(W_l)^T, R_l redrawn every update.
+    case brsf
+    /// Sign-concordant feedback, fixed random magnitudes (frSF): |R_l| * sign(W_l)^T, R_l fixed.
+    case frsf
+    /// Kolen-Pollack learning (Akrout et al. 2019): B_l learns by the transpose of W_l's update, with the same decay.
+    case kolenPollack = "kolen-pollack"
+
+    /// Whether the rule uses the downstream stream (V, Vbar, Wbar) and so needs development.
+    public var usesMotif: Bool { self == .circuit }
+
+    /// Whether the rule learns its feedback projections (they cannot be rebuilt from the seed).
+    public var learnsFeedback: Bool { self == .kolenPollack }
 
     public func makeRule(dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical) -> any LearningRule {
         switch self {
         case .circuit: CircuitRule(dynamics: dynamics, topTeaching: topTeaching)
         case .bp: BackpropRule(dynamics: dynamics)
+        case .fa: FeedbackAlignmentRule(dynamics: dynamics)
+        case .dfa: DirectFeedbackAlignmentRule(dynamics: dynamics)
+        case .usf: SignConcordantRule(dynamics: dynamics, magnitudes: .uniform)
+        case .brsf: SignConcordantRule(dynamics: dynamics, magnitudes: .batchwiseRandom)
+        case .frsf: SignConcordantRule(dynamics: dynamics, magnitudes: .fixedRandom)
+        case .kolenPollack: KolenPollackRule(dynamics: dynamics)
         }
     }
 }

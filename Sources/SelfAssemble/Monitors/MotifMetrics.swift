@@ -9,7 +9,8 @@ public struct LevelMotifMetrics: Equatable, Sendable, Codable {
     /// by the error (version 1, ``TopTeaching/error``) W_L's learning-rate matrix is the
     /// identity, so there it equals alignment_bp.
     public var alignmentH: Double
-    /// cos(dW_l, -grad_{W_l}) on the probe batch.
+    /// cos(dW_l, -grad_{W_l}) on the probe batch, with dW_l the update of the run's own rule
+    /// (the circuit's for circuit runs; fa's for fa runs, 1 for bp).
     public var alignmentBP: Double
     /// Eigenvalues of H_l = Vbar_l Vbar_l^T.
     public var spectrum: Spectrum
@@ -30,25 +31,31 @@ public struct MotifMonitor: Sendable {
     public let probeLabels: [Int]
     public let circuitRule: CircuitRule
     public let reference: BackpropRule
+    /// The run's rule when it is not the circuit: alignment_bp measures its update; the other
+    /// metrics stay those of the motif.
+    public let rule: (any LearningRule)?
 
-    public init(probeInput: Matrix, probeLabels: [Int], dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical) {
+    public init(probeInput: Matrix, probeLabels: [Int], dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical,
+                rule: (any LearningRule)? = nil) {
         self.probeInput = probeInput
         self.probeLabels = probeLabels
         circuitRule = CircuitRule(dynamics: dynamics, topTeaching: topTeaching)
         reference = BackpropRule(dynamics: dynamics)
+        self.rule = rule
     }
 
     public func measure(_ circuit: Circuit) -> [LevelMotifMetrics] {
         let circuitStep = circuitRule.plasticity(of: circuit, input: probeInput, labels: probeLabels)
         let bpStep = reference.plasticity(of: circuit, input: probeInput, labels: probeLabels)
+        let ruleStep = rule?.plasticity(of: circuit, input: probeInput, labels: probeLabels) ?? circuitStep
         let L = circuit.levels
         return (1...L).map { l in
             let s = circuit[l]
             let dW = circuitStep[l].W!, minusGrad = bpStep[l].W!
             let H = circuit.learningRateMatrix(level: l)
-            let alignmentBP = cosineSimilarity(dW, minusGrad)
+            let alignmentBP = cosineSimilarity(ruleStep[l].W!, minusGrad)
             let topByError = l == L && circuitRule.topTeaching == .error
-            let alignmentH = topByError ? alignmentBP : cosineSimilarity(dW, BLAS.product(H, minusGrad))
+            let alignmentH = topByError ? cosineSimilarity(dW, minusGrad) : cosineSimilarity(dW, BLAS.product(H, minusGrad))
             var descending: Double? = nil
             if let wbar = s.Wbar {
                 descending = cosineSimilarity(BLAS.product(wbar, s.V), s.W.transposed)

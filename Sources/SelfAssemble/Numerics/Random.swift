@@ -91,4 +91,9 @@ public enum RandomStream: UInt64, Sendable {
     case task = 5
     case split = 6
     case initialDownstreamWeights = 7
+    /// A rule's own feedback projections at the start (B_l, R_l, inverses).
+    case initialFeedback = 8
+    /// Redraws of a rule's feedback during learning (brSF's R_l, target propagation's noise),
+    /// seeded by the seed and the step (see ``FeedbackContext/generator(for:)``).
+    case feedbackRedraw = 9
 }

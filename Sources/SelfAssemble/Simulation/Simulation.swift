@@ -59,7 +59,8 @@ public struct Simulation: Sendable {
         var probeRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.probeBatch.rawValue)
         let probe = data.train.subset(probeRng.permutation(data.train.count).prefix(configuration.probeSize))
         monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels, dynamics: configuration.dynamics,
-                               topTeaching: configuration.topTeaching)
+                               topTeaching: configuration.topTeaching,
+                               rule: configuration.rule == .circuit ? nil : rule)
         reciprocalStage = ReciprocalStage(rate: configuration.developmentRate, batch: configuration.batch,
                                           downstreamActivation: configuration.downstreamActivation)
         descendingStage = DescendingStage(rate: configuration.descendingRate, decay: configuration.descendingDecay,
@@ -67,6 +68,7 @@ public struct Simulation: Sendable {
         batchesPerEpoch = data.train.count / configuration.batch
         plasticity = configuration.plasticitySettings
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
+        circuit.feedback = rule.initialFeedback(for: circuit, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
     }
 
@@ -78,7 +80,16 @@ public struct Simulation: Sendable {
         guard circuit.architecture == architecture else {
             throw ConfigurationError("the stored circuit does not have the configuration's architecture")
         }
+        let ownFeedback = self.circuit.feedback
         self.circuit = circuit
+        if circuit.feedback.isEmpty && !ownFeedback.isEmpty {
+            // Feedback that is fixed or follows W is rebuilt from the seed; learned feedback
+            // must come from the stored circuit.
+            guard !configuration.rule.learnsFeedback else {
+                throw ConfigurationError("the stored circuit has no feedback projections (\(ownFeedback.keys.sorted().joined(separator: ", "))) that rule \(configuration.rule.rawValue) learns: the run cannot be continued")
+            }
+            self.circuit.feedback = ownFeedback
+        }
         self.checkpoint = checkpoint
         let learningStep = checkpoint.step - developmentEnd
         if learningStep > 0 && learningStep % batchesPerEpoch != 0 {
@@ -139,12 +150,16 @@ public struct Simulation: Sendable {
         }
         let indices = epochOrder[(position * configuration.batch)..<((position + 1) * configuration.batch)]
         let batch = data.train.subset(indices)
+        let context = FeedbackContext(seed: configuration.seed, step: step, input: batch.inputs, labels: batch.labels,
+                                      settings: plasticity)
+        rule.refreshFeedback(&circuit, context: context)
         let update = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
         guard update.isFinite else { return false }
         checkpoint.epochLoss += update.loss * Double(update.samples)
         checkpoint.epochCorrect += update.correct
         checkpoint.epochSamples += update.samples
         circuit.apply(update, settings: plasticity)
+        rule.learnFeedback(&circuit, update: update, context: context)
         if position == batchesPerEpoch - 1 {
             let accuracy = testAccuracy()
             checkpoint.testAccuracyByEpoch.append(accuracy)

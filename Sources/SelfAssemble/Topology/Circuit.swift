@@ -35,6 +35,10 @@ public struct LevelSynapses: Equatable, Sendable {
 public struct Circuit: Equatable, Sendable {
     public let architecture: Architecture
     public var synapses: [LevelSynapses]
+    /// The feedback projections a learning rule owns (e.g. B_2 of feedback alignment, Q_2 of
+    /// target propagation), by name (``FeedbackName``); empty for circuit and bp. Shapes are
+    /// target cells x source cells, like every projection.
+    public var feedback: [String: Matrix] = [:]
 
     public var levels: Int { architecture.levels }
 
@@ -44,10 +48,11 @@ public struct Circuit: Equatable, Sendable {
         _modify { yield &synapses[level - 1] }
     }
 
-    public init(architecture: Architecture, synapses: [LevelSynapses]) {
+    public init(architecture: Architecture, synapses: [LevelSynapses], feedback: [String: Matrix] = [:]) {
         precondition(synapses.count == architecture.levels)
         self.architecture = architecture
         self.synapses = synapses
+        self.feedback = feedback
     }
 
     /// Random all-to-all connectivity, independent for every projection: no symmetry, no
@@ -86,6 +91,6 @@ public struct Circuit: Equatable, Sendable {
         synapses.allSatisfy { s in
             s.W.isFinite && s.V.isFinite && s.Vbar.isFinite && (s.Wbar?.isFinite ?? true)
                 && s.b.allSatisfy { $0.isFinite }
-        }
+        } && feedback.values.allSatisfy(\.isFinite)
     }
 }
