@@ -121,6 +121,14 @@ enum HDF5Introspection {
         }
     }
 
+    /// Lets a reader see what a writer has added since the file was opened: HDF5 refuses to
+    /// read past the end of the file as it was at opening ("addr overflow"), and what a running
+    /// writer adds (chunks, index nodes) lies there. For files that may still be written only:
+    /// a truncated file keeps its end and is still found truncated.
+    static func followGrowth(_ file: HDF5Handle) {
+        if H5Fincrement_filesize(file.id, 0) < 0 { _ = HDF5Diagnostics.takeLatest() }
+    }
+
     /// The kind of object `name` (a path relative to `parent`) refers to.
     static func objectKind(_ parent: HDF5Handle, _ name: String) -> StoredObjectKind {
         guard HDF5.linkExists(parent, name) else { return .missing }

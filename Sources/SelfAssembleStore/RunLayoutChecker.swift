@@ -30,13 +30,9 @@ final class RunLayoutChecker {
     /// True for a file whose status says a writer may still be adding to it.
     var mayBeWritten: Bool { status == RunLayout.Status.running }
 
-    /// Lets this reader see what a writer has added since the file was opened: HDF5 refuses to
-    /// read past the end of the file as it was at opening ("addr overflow"), and the objects a
-    /// running writer adds (chunks, index nodes) lie there. Only for a file that may be
-    /// written; a truncated file keeps its end and is still found truncated.
+    /// See ``HDF5Introspection/followGrowth(_:)``; only for a file that may be written.
     func followGrowth() {
-        guard mayBeWritten else { return }
-        if H5Fincrement_filesize(file.id, 0) < 0 { _ = HDF5Diagnostics.takeLatest() }
+        if mayBeWritten { HDF5Introspection.followGrowth(file) }
     }
 
     func error(_ location: String, _ message: String) {

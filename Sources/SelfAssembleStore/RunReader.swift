@@ -86,6 +86,9 @@ public final class RunReader {
         let shape = try HDF5.shape(of: step, "/snapshots/step in \(path)")
         guard shape.count == 1 else { throw StoreError("/snapshots/step in \(path) is not one-dimensional") }
         snapshotCount = shape[0]
+        // A run being written: its counted snapshots were written before their step, so they
+        // lie within the end of the file as it is now (perhaps past its end at opening).
+        if status == RunLayout.Status.running { HDF5Introspection.followGrowth(file) }
     }
 
     /// True once the writer finished the run.
@@ -306,12 +309,12 @@ public final class RunReader {
         let group = try HDF5.openGroup(file, groupName, in: path)
         let what = "/\(groupName)/\(name) in \(path)"
         let dataset = try HDF5.openDataset(group, name, in: path)
-        let (values, shape) = try DatasetIO.readAll(dataset, as: T.self, what)
-        guard shape.count == 1 else { throw StoreError("\(what) is not one-dimensional") }
+        // Only the counted snapshots: a run being written has grown past them meanwhile.
+        let values = try DatasetIO.readPrefix(dataset, count: snapshotCount, as: T.self, what)
         guard values.count >= snapshotCount else {
             throw StoreError("\(what) has \(values.count) values for \(snapshotCount) snapshots: the file is damaged")
         }
-        return Array(values.prefix(snapshotCount))
+        return values
     }
 
     private func checkedSnapshot(_ snapshot: Int) throws -> Int {

@@ -169,7 +169,9 @@ struct SimulationRun {
         let snapshots = writer.snapshotCount
         let keep = writer.replacing != nil && !writer.isDamaged && snapshots > 0
         if !keep { try? FileManager.default.removeItem(atPath: writer.path) }
-        guard let replaced = writer.replacing else { return error }
+        guard let replaced = writer.replacing else {
+            return RunFailure(error, then: "\(writer.path) was removed (a new run that fails leaves no half-written file)")
+        }
         guard keep else { return RunFailure(error, then: "\(replaced) is unchanged (the new run was removed)") }
         return RunFailure(error, then: "\(replaced) is unchanged; the new run's first \(snapshots) snapshot\(snapshots == 1 ? "" : "s") are kept in \(writer.path): continue it with `selfassemble simulate --resume \(writer.path)`")
     }
