@@ -142,6 +142,7 @@ final class KernelTests: XCTestCase {
         c.sizes = [96, 256, 256, 10]
         c.batch = 64
         c.developmentSteps = 8
+        c.descendingSteps = 8
         c.epochs = 1
         c.snapshotEvery = 5
         c.threads = 2

@@ -153,11 +153,13 @@ enum ChildProcess {
 struct NumPyStep: Codable {
     var learningStepsPerSecond: Double
     var developmentStepsPerSecond: Double
+    var descendingStepsPerSecond: Double
     var blas: String
 
     enum CodingKeys: String, CodingKey {
         case learningStepsPerSecond = "learning_steps_per_second"
         case developmentStepsPerSecond = "development_steps_per_second"
+        case descendingStepsPerSecond = "descending_steps_per_second"
         case blas
     }
 

@@ -10,8 +10,10 @@ struct CaseResult: Codable {
     /// Learning steps per second: `Simulation.advance` in the learning phase (minibatch
     /// gathering, the rule's plasticity, `Circuit.apply`), snapshots and epoch ends excluded.
     var learningStepsPerSecond: Double
-    /// Development steps per second (the reciprocal stage), `Simulation.advance`.
+    /// Development steps per second, `Simulation.advance`: the reciprocal stage (V and Vbar
+    /// learn from noise) and the descending stage (W and Wbar learn from noise).
     var developmentStepsPerSecond: Double
+    var descendingStepsPerSecond: Double
     /// Flops of the model's products in one learning step (StepProducts).
     var stepFlops: Double
     /// Seconds of one step's products at sgemm's own speed on each shape.
@@ -62,9 +64,10 @@ enum CaseMeasurement {
         let products = StepProducts(architecture: architecture, batch: c.batch)
         let learning = try measureLearning(c, configuration: configuration, architecture: architecture)
         let ceiling = products.ceilingSeconds(repetitions: 3)
-        let developmentRate = try measureDevelopment(c, configuration: configuration)
+        let reciprocalRate = try measureDevelopment(c, configuration: configuration, stage: .reciprocalStage)
+        let descendingRate = try measureDevelopment(c, configuration: configuration, stage: .descendingStage)
         return CaseResult(benchCase: c, threads: threads, kernel: kernel, learningStepsPerSecond: learning.stepsPerSecond,
-                          developmentStepsPerSecond: developmentRate, stepFlops: products.flops, ceilingSeconds: ceiling,
+                          developmentStepsPerSecond: reciprocalRate, descendingStepsPerSecond: descendingRate, stepFlops: products.flops, ceilingSeconds: ceiling,
                           metricsSeconds: learning.metrics, recordSeconds: learning.record, writeSeconds: learning.write,
                           peakResidentBytes: learning.peak, modelBytes: learning.modelBytes, weightCount: c.weightCount)
     }
@@ -78,6 +81,7 @@ enum CaseMeasurement {
         // finite for the thousands of steps timed here.
         var learning = configuration
         learning.developmentSteps = 0
+        learning.descendingSteps = 0
         learning.epochs = 1_000_000
         learning.etaW = 1e-3
         let ignore: (SimulationEvent) throws -> Void = { _ in }
@@ -109,13 +113,15 @@ enum CaseMeasurement {
         return (rate, metrics, record, write, peak, model.total)
     }
 
-    /// Development steps per second (the reciprocal stage).
-    static func measureDevelopment(_ c: BenchCase, configuration: SimulationConfiguration) throws -> Double {
+    /// Steps per second of one stage of development.
+    static func measureDevelopment(_ c: BenchCase, configuration: SimulationConfiguration, stage: Phase) throws -> Double {
         var development = configuration
-        development.developmentSteps = 1_000_000_000
+        development.developmentSteps = stage == .reciprocalStage ? 1_000_000_000 : 0
+        development.descendingSteps = stage == .descendingStage ? 1_000_000_000 : 0
         development.epochs = 0
         var simulation = try Simulation(configuration: development,
                                         data: randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch, test: 1))
+        precondition(simulation.phase == stage)
         return try stepsPerSecond { try simulation.advance { _ in } }
     }
 
