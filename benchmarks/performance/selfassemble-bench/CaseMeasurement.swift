@@ -50,9 +50,8 @@ enum CaseMeasurement {
     static let samples = 5
     static let warmUpSteps = 3
 
-    static func run(_ c: BenchCase, threads: Int) throws -> CaseResult {
-        BLAS.setThreads(threads)
-        let kernel = BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary
+    /// The case's circuit, no snapshots.
+    static func configuration(_ c: BenchCase, threads: Int) -> SimulationConfiguration {
         var configuration = SimulationConfiguration()
         configuration.seed = 1
         configuration.sizes = c.sizes
@@ -60,6 +59,31 @@ enum CaseMeasurement {
         configuration.batch = c.batch
         configuration.threads = threads
         configuration.snapshotEvery = 1_000_000_000
+        return configuration
+    }
+
+    /// Learning from the first step: no development. Without it the circuit's learning
+    /// diverges (model.md) within a few hundred steps at eta_W = 0.1; the rates change no
+    /// work, and at eta_W = 0.001 the circuit stays finite for the thousands of steps timed.
+    static func learningOnly(_ configuration: SimulationConfiguration) -> SimulationConfiguration {
+        var learning = configuration
+        learning.developmentSteps = 0
+        learning.descendingSteps = 0
+        learning.epochs = 1_000_000
+        learning.etaW = 1e-3
+        return learning
+    }
+
+    /// Epochs of 64 minibatches and a one-sample test set, so that the accuracy at each
+    /// epoch's end costs nothing (the test set's cost is in the snapshot's).
+    static func timingData(_ c: BenchCase) -> DataSplit {
+        randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch * 64, test: 1)
+    }
+
+    static func run(_ c: BenchCase, threads: Int) throws -> CaseResult {
+        BLAS.setThreads(threads)
+        let kernel = BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary
+        let configuration = configuration(c, threads: threads)
         let architecture = try configuration.validated()
         let products = StepProducts(architecture: architecture, batch: c.batch)
         let learning = try measureLearning(c, configuration: configuration, architecture: architecture)
@@ -76,20 +100,10 @@ enum CaseMeasurement {
     /// with a snapshot held while the run goes on.
     static func measureLearning(_ c: BenchCase, configuration: SimulationConfiguration, architecture: Architecture)
         throws -> (stepsPerSecond: Double, metrics: Double, record: Double, write: Double, peak: Int, modelBytes: Int) {
-        // Without development the circuit's learning diverges (model.md) within a few hundred
-        // steps at eta_W = 0.1; the rates change no work, and at eta_W = 0.001 the circuit stays
-        // finite for the thousands of steps timed here.
-        var learning = configuration
-        learning.developmentSteps = 0
-        learning.descendingSteps = 0
-        learning.epochs = 1_000_000
-        learning.etaW = 1e-3
+        let learning = learningOnly(configuration)
         let ignore: (SimulationEvent) throws -> Void = { _ in }
         let rate = try {
-            // Epochs of 64 minibatches; a one-sample test set, so that the accuracy at each
-            // epoch's end costs nothing (the test set's cost is in the snapshot's, below).
-            let data = randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch * 64, test: 1)
-            var simulation = try Simulation(configuration: learning, data: data)
+            var simulation = try Simulation(configuration: learning, data: timingData(c))
             let rate = try stepsPerSecond { try simulation.advance(ignore) }
             if let step = simulation.divergedAtStep {
                 throw BenchError("\(c.name): the learning step diverged at step \(step); the timing would not be of a finite step")
@@ -111,6 +125,14 @@ enum CaseMeasurement {
         let dataBytes = 4 * (data.train.inputs.count + data.test.inputs.count) + 8 * (data.train.count + data.test.count)
         let model = ModelBytes(architecture: architecture, batch: c.batch, dataValues: dataBytes)
         return (rate, metrics, record, write, peak, model.total)
+    }
+
+    /// `count` learning steps of the case and nothing else (for a profiler: run it under
+    /// `valgrind --tool=callgrind --toggle-collect='*Simulation*advance*'`).
+    static func learningSteps(_ c: BenchCase, threads: Int, count: Int) throws {
+        BLAS.setThreads(threads)
+        var simulation = try Simulation(configuration: learningOnly(configuration(c, threads: threads)), data: timingData(c))
+        for _ in 0..<count { try simulation.advance { _ in } }
     }
 
     /// Steps per second of one stage of development.
