@@ -46,8 +46,8 @@ final class DoctorCommandTests: XCTestCase {
         let files = ["a.h5", "b.h5"].map { dir.appendingPathComponent($0).path }
         for file in files {
             let result = try CommandRunner.run([
-                "simulate", "--seed", "3", "--sizes", "96,256,256,10", "--batch", "64", "--development-steps", "6",
-                "--epochs", "1", "--snapshot-every", "4", "--threads", "2", "--quiet", "--out", file,
+                "simulate", "--seed", "3", "--sizes", "96,256,256,10", "--batch", "64", "--development-steps", "6", "--descending-steps", "6",
+                "--epochs", "1", "--snapshot-every", "20", "--threads", "2", "--quiet", "--out", file,
             ])
             XCTAssertEqual(result.status, 0, result.stderr)
         }

@@ -142,6 +142,7 @@ final class KernelTests: XCTestCase {
         c.sizes = [96, 256, 256, 10]
         c.batch = 64
         c.developmentSteps = 8
+        c.descendingSteps = 8
         c.epochs = 1
         c.snapshotEvery = 5
         c.threads = 2
@@ -163,5 +164,48 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(metricsA, metricsB)
         BLAS.setThreads(1)
         XCTAssertEqual(BLAS.threads, 1)
+    }
+}
+
+/// The hot path's own helpers: a fast scan must still see every entry, a tiled transpose must
+/// still move every entry.
+final class HotPathHelperTests: XCTestCase {
+    func testFinitenessSeesEveryEntryAtEveryPosition() {
+        for count in [1, 15, 16, 17, 33, 100] {
+            let finite = Matrix(rows: 1, cols: count, values: (0..<count).map { Float($0) - 50 })
+            XCTAssertTrue(finite.isFinite)
+            for bad in [Float.infinity, -.infinity, .nan, -.nan, .signalingNaN] {
+                for i in Set([0, count / 2, count - 1]) {
+                    var m = finite
+                    m.values[i] = bad
+                    XCTAssertFalse(m.isFinite, "\(bad) at \(i) of \(count)")
+                }
+            }
+        }
+        XCTAssertTrue(Matrix(rows: 1, cols: 3, values: [.greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]).isFinite)
+        XCTAssertTrue(Matrix(zeros: 0, 0).isFinite)
+    }
+
+    func testTransposeMovesEveryEntry() {
+        var rng = Xoshiro256StarStar(seed: 4)
+        for (rows, cols) in [(1, 1), (1, 70), (70, 1), (31, 33), (64, 96), (100, 37)] {
+            let m = Matrix(normal: rows, cols, std: 1, using: &rng)
+            let t = m.transposed
+            XCTAssertEqual(t.rows, cols)
+            XCTAssertEqual(t.cols, rows)
+            for r in 0..<rows { for c in 0..<cols { XCTAssertEqual(t[c, r], m[r, c]) } }
+            XCTAssertEqual(t.transposed, m)
+        }
+    }
+
+    func testTheGateInOnePassEqualsTheGateMatrix() {
+        var rng = Xoshiro256StarStar(seed: 6)
+        let z = Matrix(normal: 7, 9, std: 1, using: &rng), x = Matrix(normal: 7, 9, std: 1, using: &rng)
+        for activation in Activation.allCases {
+            var fused = x, separate = x
+            activation.multiplyByGate(&fused, of: z)
+            separate.multiplyElementwise(by: activation.gate(z))
+            XCTAssertEqual(fused.values.map(\.bitPattern), separate.values.map(\.bitPattern), "\(activation)")
+        }
     }
 }

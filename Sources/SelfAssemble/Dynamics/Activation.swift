@@ -38,4 +38,19 @@ extension Activation {
         }
         return g
     }
+
+    /// `x ⊙= f'(z)` in one pass, without building the gate matrix: the same products as
+    /// `x.multiplyElementwise(by: gate(z))`, entry for entry.
+    public func multiplyByGate(_ x: inout Matrix, of z: Matrix) {
+        precondition(x.rows == z.rows && x.cols == z.cols, "shape mismatch in the gate")
+        z.values.withUnsafeBufferPointer { zs in
+            x.values.withUnsafeMutableBufferPointer { xs in
+                switch self {
+                case .identity: return
+                case .relu: for i in xs.indices { xs[i] *= zs[i] > 0 ? 1 : 0 }
+                case .tanh: for i in xs.indices { let t = Foundation.tanh(zs[i]); xs[i] *= 1 - t * t }
+                }
+            }
+        }
+    }
 }

@@ -14,6 +14,9 @@ public struct AscendingActivity: Sendable {
     /// f'(z_l): the somatic gate of level l's apical input.
     public func gate(level l: Int) -> Matrix { activation.gate(z[l]) }
 
+    /// `x ⊙= f'(z_l)`: level l's somatic gate applied to an apical input, in one pass.
+    public func applyGate(level l: Int, to x: inout Matrix) { activation.multiplyByGate(&x, of: z[l]) }
+
     public init(circuit: Circuit, input: Matrix, activation: Activation = .relu) {
         self.activation = activation
         precondition(input.cols == circuit.architecture.upstreamSizes[0],

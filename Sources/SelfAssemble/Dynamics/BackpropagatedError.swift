@@ -10,7 +10,7 @@ public struct BackpropagatedError: Sendable {
         delta[L] = error
         for l in stride(from: L, through: 2, by: -1) {
             var prev = BLAS.product(delta[l], circuit[l].W)
-            prev.multiplyElementwise(by: ascending.gate(level: l - 1))
+            ascending.applyGate(level: l - 1, to: &prev)
             delta[l - 1] = prev
         }
         self.delta = delta

@@ -25,7 +25,7 @@ public struct DescendingActivity: Sendable {
             a[l] = BLAS.product(gl, circuit[l].Vbar, transposeB: true)
             if l >= 2, let wbar = circuit[l].Wbar {
                 var dPrev = BLAS.product(gl, wbar, transposeB: true)
-                dPrev.multiplyElementwise(by: ascending.gate(level: l - 1))
+                ascending.applyGate(level: l - 1, to: &dPrev)
                 d[l - 1] = dPrev
             }
             g[l] = gl

@@ -74,10 +74,10 @@ extension Circuit {
                     for i in db.indices { self[l].b[i] += s.etaW * db[i] }
                 }
             }
-            if s.plastic.contains(.Wbar), let dWbar = p.Wbar, var wbar = self[l].Wbar {
-                Self.decay(&wbar, by: s.weightDecay)
-                BLAS.axpy(s.etaW, dWbar, &wbar)
-                self[l].Wbar = wbar
+            // In place: a copy of Wbar taken out and put back would copy the whole matrix.
+            if s.plastic.contains(.Wbar), let dWbar = p.Wbar, self[l].Wbar != nil {
+                Self.decay(&self[l].Wbar!, by: s.weightDecay)
+                BLAS.axpy(s.etaW, dWbar, &self[l].Wbar!)
             }
             if s.etaV != 0 {
                 if s.plastic.contains(.V), let dV = p.V {

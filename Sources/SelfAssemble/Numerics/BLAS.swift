@@ -40,10 +40,15 @@ public enum BLAS {
         }
     }
 
-    /// `op(A) * op(B)` as a new matrix.
+    /// `op(A) * op(B)` as a new matrix. Its entries are not zeroed first: sgemm with beta = 0
+    /// writes every entry without reading it (the BLAS standard; ``ProductCheck`` checks it with
+    /// an output full of NaN).
     public static func product(_ a: Matrix, transposeA: Bool = false, _ b: Matrix,
                                transposeB: Bool = false, alpha: Float = 1) -> Matrix {
-        var c = Matrix(zeros: transposeA ? a.cols : a.rows, transposeB ? b.rows : b.cols)
+        let rows = transposeA ? a.cols : a.rows, cols = transposeB ? b.rows : b.cols
+        let inner = transposeA ? a.rows : a.cols
+        if inner == 0 && (transposeB ? b.cols : b.rows) == 0 { return Matrix(zeros: rows, cols) }
+        var c = Matrix(uninitialized: rows, cols)
         gemm(a, transposeA: transposeA, b, transposeB: transposeB, alpha: alpha, into: &c)
         return c
     }

@@ -34,13 +34,39 @@ public struct Matrix: Equatable, Sendable {
         set { values[row * cols + col] = newValue }
     }
 
-    /// The transpose, as a new matrix.
+    /// A matrix whose entries are not set: for outputs that are written in full before they
+    /// are read (a product with beta = 0, a transpose). Saves a pass over memory.
+    init(uninitialized rows: Int, _ cols: Int) {
+        self.init(rows: rows, cols: cols, values: [Float](unsafeUninitializedCapacity: rows * cols) { _, count in
+            count = rows * cols
+        })
+    }
+
+    /// The transpose, as a new matrix. Copied in tiles of 32 x 32 entries, so that both the
+    /// rows read and the columns written stay in cache (a plain double loop misses the cache on
+    /// every write once a column is longer than a few thousand entries).
     public var transposed: Matrix {
-        var out = Matrix(zeros: cols, rows)
+        var out = Matrix(uninitialized: cols, rows)
+        let tile = 32
+        let rows = rows, cols = cols
+        if rows == 0 || cols == 0 { return out }
         values.withUnsafeBufferPointer { src in
             out.values.withUnsafeMutableBufferPointer { dst in
-                for r in 0..<rows {
-                    for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] }
+                let from = src.baseAddress!, to = dst.baseAddress!
+                for r0 in stride(from: 0, to: rows, by: tile) {
+                    let r1 = Swift.min(r0 + tile, rows)
+                    for c0 in stride(from: 0, to: cols, by: tile) {
+                        let width = Swift.min(c0 + tile, cols) - c0
+                        for r in r0..<r1 {
+                            // Row r of the tile becomes column r of the transposed tile.
+                            var s = from + (r * cols + c0), d = to + (c0 * rows + r)
+                            for _ in 0..<width {
+                                d.pointee = s.pointee
+                                s += 1
+                                d += rows
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -105,6 +131,24 @@ public struct Matrix: Equatable, Sendable {
         return (m, exponent)
     }
 
-    /// True when every entry is finite: a diverging run is caught at once.
-    public var isFinite: Bool { values.allSatisfy { $0.isFinite } }
+    /// True when every entry is finite: a diverging run is caught at once. It runs over every
+    /// update in every step, so it works on the bits, 16 entries at a time: a Float is infinite
+    /// or NaN exactly when its exponent bits (0x7F80_0000) are all ones, and then adding one to
+    /// the exponent carries into the top bit, which no finite Float's exponent does.
+    public var isFinite: Bool {
+        values.withUnsafeBytes { raw in
+            let count = raw.count / 4, wide = count / 16
+            let exponent = SIMD16<UInt32>(repeating: 0x7F80_0000), one = SIMD16<UInt32>(repeating: 0x0080_0000)
+            var flags = SIMD16<UInt32>(repeating: 0)
+            for i in 0..<wide {
+                flags |= (raw.loadUnaligned(fromByteOffset: 64 * i, as: SIMD16<UInt32>.self) & exponent) &+ one
+            }
+            var flag: UInt32 = 0
+            for lane in 0..<16 { flag |= flags[lane] }
+            for i in (16 * wide)..<count {
+                flag |= (raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) & 0x7F80_0000) &+ 0x0080_0000
+            }
+            return flag & 0x8000_0000 == 0
+        }
+    }
 }

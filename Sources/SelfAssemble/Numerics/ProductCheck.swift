@@ -98,7 +98,9 @@ public enum ProductCheck {
             let a = c.transposeA ? Matrix(normal: c.k, c.m, std: 1, using: &rng) : Matrix(normal: c.m, c.k, std: 1, using: &rng)
             let b = c.transposeB ? Matrix(normal: c.n, c.k, std: 1, using: &rng) : Matrix(normal: c.k, c.n, std: 1, using: &rng)
             let c0 = Matrix(normal: c.m, c.n, std: 1, using: &rng)
-            var result = c0
+            // With beta = 0 the output's entries must be ignored, not multiplied by 0: NaN there
+            // would survive a multiplication (the engine's products rely on this).
+            var result = c.beta == 0 && c.k > 0 ? Matrix(rows: c.m, cols: c.n, values: .init(repeating: .nan, count: c.m * c.n)) : c0
             gemm(a, c.transposeA, b, c.transposeB, c.alpha, c.beta, &result)
             if let failure = compare(result, c, a: a, b: b, c0: c0) { failures.append(failure) }
         }

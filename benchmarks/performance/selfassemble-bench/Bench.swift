@@ -47,6 +47,8 @@ struct Bench: ParsableCommand {
     @Option(help: .hidden) var batch: Int?
     @Option(help: .hidden) var ratio: Double = 2
     @Option(help: .hidden) var testSamples: Int = 500
+    /// Only this many learning steps of the case, untimed: what a profiler (callgrind) looks at.
+    @Option(help: .hidden) var profileSteps: Int?
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be a positive integer, got \(threads)") }
@@ -57,6 +59,10 @@ struct Bench: ParsableCommand {
         if let sizes, let batch {
             let c = BenchCase(name: name ?? sizes, sizes: sizes.split(separator: ",").compactMap { Int($0) }, batch: batch,
                               ratio: ratio, testSamples: testSamples)
+            if let profileSteps {
+                try CaseMeasurement.learningSteps(c, threads: threads, count: profileSteps)
+                return
+            }
             let result = try CaseMeasurement.run(c, threads: threads)
             let data = try JSONEncoder().encode(result)
             say(String(decoding: data, as: UTF8.self))
@@ -153,11 +159,13 @@ enum ChildProcess {
 struct NumPyStep: Codable {
     var learningStepsPerSecond: Double
     var developmentStepsPerSecond: Double
+    var descendingStepsPerSecond: Double
     var blas: String
 
     enum CodingKeys: String, CodingKey {
         case learningStepsPerSecond = "learning_steps_per_second"
         case developmentStepsPerSecond = "development_steps_per_second"
+        case descendingStepsPerSecond = "descending_steps_per_second"
         case blas
     }
 

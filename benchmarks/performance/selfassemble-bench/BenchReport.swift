@@ -13,7 +13,7 @@ enum BenchReport {
             let r = result, c = r.benchCase
             var cells = [
                 c.name, c.sizes.map(String.init).joined(separator: ","), "\(c.batch)",
-                format(r.learningStepsPerSecond), format(r.developmentStepsPerSecond),
+                format(r.learningStepsPerSecond), format(r.developmentStepsPerSecond) + " / " + format(r.descendingStepsPerSecond),
                 String(format: "%.1f", r.achievedGigaflops), String(format: "%.1f", r.ceilingGigaflops),
                 String(format: "%.0f%%", 100 * r.ceilingFraction),
                 String(format: "%.1f", 1000 * r.metricsSeconds),
@@ -23,7 +23,7 @@ enum BenchReport {
             ]
             if let numpy {
                 cells += [format(numpy.learningStepsPerSecond), String(format: "%.2f", ratio!),
-                          format(numpy.developmentStepsPerSecond)]
+                          format(numpy.developmentStepsPerSecond) + " / " + format(numpy.descendingStepsPerSecond)]
             }
             return "| " + cells.joined(separator: " | ") + " |"
         }
@@ -34,6 +34,7 @@ enum BenchReport {
                 "ratio": result.benchCase.ratio, "threads": result.threads, "kernel": result.kernel,
                 "learning_steps_per_second": result.learningStepsPerSecond,
                 "development_steps_per_second": result.developmentStepsPerSecond,
+                "descending_steps_per_second": result.descendingStepsPerSecond,
                 "step_gflop": result.stepFlops / 1e9, "achieved_gflops": result.achievedGigaflops,
                 "ceiling_gflops": result.ceilingGigaflops, "ceiling_fraction": result.ceilingFraction,
                 "metrics_seconds": result.metricsSeconds, "record_seconds": result.recordSeconds,
@@ -45,6 +46,7 @@ enum BenchReport {
             if let numpy {
                 o["numpy_learning_steps_per_second"] = numpy.learningStepsPerSecond
                 o["numpy_development_steps_per_second"] = numpy.developmentStepsPerSecond
+                o["numpy_descending_steps_per_second"] = numpy.descendingStepsPerSecond
                 o["numpy_blas"] = numpy.blas
                 o["ratio"] = ratio
             }
@@ -54,14 +56,14 @@ enum BenchReport {
     }
 
     static func header(numpy: Bool) -> String {
-        var names = ["case", "sizes", "B", "learning steps/s", "development steps/s", "GFLOP/s", "sgemm ceiling GFLOP/s",
+        var names = ["case", "sizes", "B", "learning steps/s", "development steps/s: reciprocal / descending", "GFLOP/s", "sgemm ceiling GFLOP/s",
                      "of ceiling", "metrics ms", "snapshot ms (record + write)", "snapshots at 100: record / + write", "peak RSS MB", "RSS / model bytes"]
         if numpy { names += ["NumPy learning steps/s", "ratio", "NumPy development steps/s"] }
         return "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: names.count)
     }
 
     static func speedUpHeader(threads n: Int) -> String {
-        let names = ["case", "sizes", "B", "learning steps/s, 1 thread", "\(n) threads", "speed-up", "development steps/s, 1 thread",
+        let names = ["case", "sizes", "B", "learning steps/s, 1 thread", "\(n) threads", "speed-up", "reciprocal-stage steps/s, 1 thread",
                      "\(n) threads", "speed-up", "sgemm ceiling speed-up"]
         return "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: names.count)
     }

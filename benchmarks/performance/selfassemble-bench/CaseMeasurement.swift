@@ -10,8 +10,10 @@ struct CaseResult: Codable {
     /// Learning steps per second: `Simulation.advance` in the learning phase (minibatch
     /// gathering, the rule's plasticity, `Circuit.apply`), snapshots and epoch ends excluded.
     var learningStepsPerSecond: Double
-    /// Development steps per second (the reciprocal stage), `Simulation.advance`.
+    /// Development steps per second, `Simulation.advance`: the reciprocal stage (V and Vbar
+    /// learn from noise) and the descending stage (W and Wbar learn from noise).
     var developmentStepsPerSecond: Double
+    var descendingStepsPerSecond: Double
     /// Flops of the model's products in one learning step (StepProducts).
     var stepFlops: Double
     /// Seconds of one step's products at sgemm's own speed on each shape.
@@ -48,9 +50,8 @@ enum CaseMeasurement {
     static let samples = 5
     static let warmUpSteps = 3
 
-    static func run(_ c: BenchCase, threads: Int) throws -> CaseResult {
-        BLAS.setThreads(threads)
-        let kernel = BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary
+    /// The case's circuit, no snapshots.
+    static func configuration(_ c: BenchCase, threads: Int) -> SimulationConfiguration {
         var configuration = SimulationConfiguration()
         configuration.seed = 1
         configuration.sizes = c.sizes
@@ -58,13 +59,39 @@ enum CaseMeasurement {
         configuration.batch = c.batch
         configuration.threads = threads
         configuration.snapshotEvery = 1_000_000_000
+        return configuration
+    }
+
+    /// Learning from the first step: no development. Without it the circuit's learning
+    /// diverges (model.md) within a few hundred steps at eta_W = 0.1; the rates change no
+    /// work, and at eta_W = 0.001 the circuit stays finite for the thousands of steps timed.
+    static func learningOnly(_ configuration: SimulationConfiguration) -> SimulationConfiguration {
+        var learning = configuration
+        learning.developmentSteps = 0
+        learning.descendingSteps = 0
+        learning.epochs = 1_000_000
+        learning.etaW = 1e-3
+        return learning
+    }
+
+    /// Epochs of 64 minibatches and a one-sample test set, so that the accuracy at each
+    /// epoch's end costs nothing (the test set's cost is in the snapshot's).
+    static func timingData(_ c: BenchCase) -> DataSplit {
+        randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch * 64, test: 1)
+    }
+
+    static func run(_ c: BenchCase, threads: Int) throws -> CaseResult {
+        BLAS.setThreads(threads)
+        let kernel = BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary
+        let configuration = configuration(c, threads: threads)
         let architecture = try configuration.validated()
         let products = StepProducts(architecture: architecture, batch: c.batch)
         let learning = try measureLearning(c, configuration: configuration, architecture: architecture)
         let ceiling = products.ceilingSeconds(repetitions: 3)
-        let developmentRate = try measureDevelopment(c, configuration: configuration)
+        let reciprocalRate = try measureDevelopment(c, configuration: configuration, stage: .reciprocalStage)
+        let descendingRate = try measureDevelopment(c, configuration: configuration, stage: .descendingStage)
         return CaseResult(benchCase: c, threads: threads, kernel: kernel, learningStepsPerSecond: learning.stepsPerSecond,
-                          developmentStepsPerSecond: developmentRate, stepFlops: products.flops, ceilingSeconds: ceiling,
+                          developmentStepsPerSecond: reciprocalRate, descendingStepsPerSecond: descendingRate, stepFlops: products.flops, ceilingSeconds: ceiling,
                           metricsSeconds: learning.metrics, recordSeconds: learning.record, writeSeconds: learning.write,
                           peakResidentBytes: learning.peak, modelBytes: learning.modelBytes, weightCount: c.weightCount)
     }
@@ -73,19 +100,10 @@ enum CaseMeasurement {
     /// with a snapshot held while the run goes on.
     static func measureLearning(_ c: BenchCase, configuration: SimulationConfiguration, architecture: Architecture)
         throws -> (stepsPerSecond: Double, metrics: Double, record: Double, write: Double, peak: Int, modelBytes: Int) {
-        // Without development the circuit's learning diverges (model.md) within a few hundred
-        // steps at eta_W = 0.1; the rates change no work, and at eta_W = 0.001 the circuit stays
-        // finite for the thousands of steps timed here.
-        var learning = configuration
-        learning.developmentSteps = 0
-        learning.epochs = 1_000_000
-        learning.etaW = 1e-3
+        let learning = learningOnly(configuration)
         let ignore: (SimulationEvent) throws -> Void = { _ in }
         let rate = try {
-            // Epochs of 64 minibatches; a one-sample test set, so that the accuracy at each
-            // epoch's end costs nothing (the test set's cost is in the snapshot's, below).
-            let data = randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch * 64, test: 1)
-            var simulation = try Simulation(configuration: learning, data: data)
+            var simulation = try Simulation(configuration: learning, data: timingData(c))
             let rate = try stepsPerSecond { try simulation.advance(ignore) }
             if let step = simulation.divergedAtStep {
                 throw BenchError("\(c.name): the learning step diverged at step \(step); the timing would not be of a finite step")
@@ -109,13 +127,23 @@ enum CaseMeasurement {
         return (rate, metrics, record, write, peak, model.total)
     }
 
-    /// Development steps per second (the reciprocal stage).
-    static func measureDevelopment(_ c: BenchCase, configuration: SimulationConfiguration) throws -> Double {
+    /// `count` learning steps of the case and nothing else (for a profiler: run it under
+    /// `valgrind --tool=callgrind --toggle-collect='*Simulation*advance*'`).
+    static func learningSteps(_ c: BenchCase, threads: Int, count: Int) throws {
+        BLAS.setThreads(threads)
+        var simulation = try Simulation(configuration: learningOnly(configuration(c, threads: threads)), data: timingData(c))
+        for _ in 0..<count { try simulation.advance { _ in } }
+    }
+
+    /// Steps per second of one stage of development.
+    static func measureDevelopment(_ c: BenchCase, configuration: SimulationConfiguration, stage: Phase) throws -> Double {
         var development = configuration
-        development.developmentSteps = 1_000_000_000
+        development.developmentSteps = stage == .reciprocalStage ? 1_000_000_000 : 0
+        development.descendingSteps = stage == .descendingStage ? 1_000_000_000 : 0
         development.epochs = 0
         var simulation = try Simulation(configuration: development,
                                         data: randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch, test: 1))
+        precondition(simulation.phase == stage)
         return try stepsPerSecond { try simulation.advance { _ in } }
     }
 
