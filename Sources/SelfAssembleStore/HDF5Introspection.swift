@@ -93,6 +93,7 @@ enum HDF5Introspection {
         guard isHDF5 > 0 else {
             throw StoreError("\(path) is not an HDF5 file; expected a selfassemble run file (.h5)")
         }
+        try HDF5Screen.check(path)
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
         return try HDF5Handle(H5Fopen(path, sa_H5F_ACC_RDONLY(), fapl.id), .file,

@@ -55,6 +55,7 @@ public final class RunReader {
         guard isHDF5 > 0 else {
             throw StoreError("\(path) is not an HDF5 file; expected a selfassemble run file (.h5)")
         }
+        try HDF5Screen.check(path)
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         // Without a lock, so that a run can be read while it is written (the writer flushes
         // after every snapshot) and a stale lock never blocks reading.
