@@ -69,5 +69,14 @@ let package = Package(
         .testTarget(name: "SelfAssembleConnectomeTests", dependencies: ["SelfAssembleConnectome"]),
         .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore", "SelfAssembleTestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["SelfAssembleTestSupport"], exclude: ["Scripts"]),
+        // Fuzzing the readers of outside input (docs/fuzzing.md): the targets, the driver
+        // (libFuzzer when built with -sanitize=fuzzer, seeded mutations otherwise), the tests.
+        .target(
+            name: "SelfAssembleFuzz",
+            dependencies: ["SelfAssemble", "SelfAssembleData", "SelfAssembleStore", "SelfAssembleExport",
+                           "SelfAssembleReport", "SelfAssembleConnectome"],
+            path: "Fuzz/Targets"),
+        .executableTarget(name: "selfassemble-fuzz", dependencies: ["SelfAssembleFuzz"], path: "Fuzz/Driver"),
+        .testTarget(name: "FuzzTests", dependencies: ["SelfAssembleFuzz", "SelfAssembleTestSupport"]),
     ]
 )

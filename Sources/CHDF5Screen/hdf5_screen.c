@@ -54,6 +54,9 @@ static void screen_attribute(hid_t object, const char *name) {
 /* Every attribute, listed by position and opened by name as the readers do; the list stops
    at the first position HDF5 cannot name (the readers' list does too). */
 static void screen_attributes(hid_t object) {
+    /* Asking for a name that is not there goes through every attribute message, as the
+       readers' questions about optional attributes do. */
+    H5Aexists(object, "selfassemble-screen-absent");
     for (hsize_t index = 0; index < 10000; index++) {
         char name[1024];
         ssize_t length = H5Aget_name_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, index, NULL, 0, H5P_DEFAULT);
@@ -105,11 +108,13 @@ static void screen_dataset(hid_t dataset) {
 static void screen_object(hid_t object, int depth);
 
 /* A group's links, listed by position in creation order and by name (as the readers list
-   them), each looked up and opened by name (as the readers open them); the run layout is
-   three levels deep, so the walk goes no deeper than eight. */
+   them), each looked up and opened by name (as the readers open them). Each object is walked
+   once per list, so that a damaged list does not hide it; the run layout is three levels
+   deep, so the walk goes no deeper than eight. */
 static void screen_group(hid_t group, int depth) {
     H5G_info_t info;
     if (H5Gget_info(group, &info) < 0 || depth > 8) return;
+    H5Lexists(group, "selfassemble-screen-absent", H5P_DEFAULT); /* a lookup that misses, as for optional links */
     H5_index_t indexes[] = {H5_INDEX_CRT_ORDER, H5_INDEX_NAME};
     for (int i = 0; i < 2; i++) {
         for (hsize_t position = 0; position < info.nlinks && position < 100000; position++) {
@@ -123,7 +128,7 @@ static void screen_group(hid_t group, int depth) {
             if (H5Lget_info(group, name, &link, H5P_DEFAULT) < 0 || link.type != H5L_TYPE_HARD) continue;
             hid_t object = H5Oopen(group, name, H5P_DEFAULT);
             if (object < 0) continue;
-            if (i == 0 || H5Iget_type(object) != H5I_GROUP) screen_object(object, depth + 1);
+            screen_object(object, depth + 1); /* by both lists: one of them may be what is damaged */
             H5Oclose(object);
         }
     }
