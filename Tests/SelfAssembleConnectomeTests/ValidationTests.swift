@@ -10,6 +10,16 @@ final class ValidationTests: XCTestCase {
 
     // MARK: Unknown fields
 
+    /// Found by fuzzing: these traps on an overflow before they were errors.
+    func testNumbersBeyondCountingAreErrorsNotTraps() {
+        TestSupport.assertRejects("ratio: 1e300\n", field: "levels",
+                                  problem: ["ratio 1e+300 x 128 cells at level 1", "more than can be counted"])
+        TestSupport.assertRejects("levels:\n  - {size: 4611686018427387904, ratio: 3}\n", field: "levels",
+                                  problem: ["more than can be counted"])
+        XCTAssertNoThrow(try ConnectomeFile.parse("development: {steps: 9223372036854775807}\nlearning: {epochs: 1}\n",
+                                                  source: "x.yaml", baseDirectory: nil, requireData: false))
+    }
+
     func testUnknownTopLevelFieldSuggestsTheNearestName() {
         TestSupport.assertRejects("seed: 1\nlevls:\n  - {size: 10}\n", field: "levls", line: 2,
                                   problem: ["unknown field", "did you mean 'levels'?"])

@@ -74,7 +74,7 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
             try require(names.count == architecture.levels, "level names: \(names.count) given for \(architecture.levels) levels")
             try require(Set(names).count == names.count && !names.contains(""), "level names must be distinct and not empty")
         }
-        try require(developmentSteps + epochs > 0, "nothing to simulate: development-steps and epochs are both 0")
+        try require(developmentSteps > 0 || epochs > 0, "nothing to simulate: development-steps and epochs are both 0")
         return architecture
     }
 }

@@ -47,6 +47,11 @@ public struct Simulation: Sendable {
         development = SpontaneousActivity(rate: configuration.developmentRate, batch: configuration.batch,
                                           downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
+        // totalSteps must be countable: epochs or development steps near Int.max would trap.
+        let (learningSteps, tooManyEpochs) = configuration.epochs.multipliedReportingOverflow(by: batchesPerEpoch)
+        guard !tooManyEpochs, !configuration.developmentSteps.addingReportingOverflow(learningSteps).overflow else {
+            throw ConfigurationError("\(configuration.developmentSteps) development steps and \(configuration.epochs) epochs of \(batchesPerEpoch) steps are more steps than can be counted: give fewer")
+        }
         plasticity = configuration.plasticitySettings
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
@@ -59,6 +64,9 @@ public struct Simulation: Sendable {
         try self.init(configuration: configuration, data: data)
         guard circuit.architecture == architecture else {
             throw ConfigurationError("the stored circuit does not have the configuration's architecture")
+        }
+        guard checkpoint.step >= 0 && checkpoint.step <= totalSteps else {
+            throw ConfigurationError("the checkpoint is at step \(checkpoint.step), outside this run's 0...\(totalSteps)")
         }
         self.circuit = circuit
         self.checkpoint = checkpoint
