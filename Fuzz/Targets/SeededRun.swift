@@ -36,8 +36,9 @@ public struct SeededRun {
         self.seed = seed
     }
 
-    /// Runs the seeds and `mutations` mutated inputs. `before` is told each input before it
-    /// runs (so that a crash of the process can be traced to it).
+    /// Runs the seeds and `mutations` mutated inputs; those of run-file targets each in a
+    /// process of its own (``FuzzIsolation``). `before` is told each input before it runs (so
+    /// that a crash of the process can be traced to it).
     public func run(mutations: Int, in scratch: FuzzScratch, before: (Int, [UInt8]) -> Void = { _, _ in }) -> Summary {
         var summary = Summary(target: target.name)
         var mutator = SeededMutator(seed: seed, seeds: corpus.seeds.map(\.bytes), dictionary: corpus.dictionary)
@@ -46,7 +47,8 @@ public struct SeededRun {
             let input = index < corpus.seeds.count ? corpus.seeds[index].bytes : mutator.next()
             before(index, input)
             summary.inputs += 1
-            switch target.run(input, in: scratch) {
+            let outcome = target.isRunFile ? FuzzIsolation.run(target, input, in: scratch) : target.run(input, in: scratch)
+            switch outcome {
             case .read: summary.read += 1
             case .rejected: summary.rejected += 1
             case .failed(let description): summary.failures.append(Failure(index: index, input: input, description: description))
