@@ -74,3 +74,25 @@ final class ResumeDamageTests: XCTestCase {
         }
     }
 }
+
+/// A damaged shape cannot make a reader allocate what the file does not hold (found by
+/// fuzzing: an 87 KB file whose /snapshots/step claimed 2^30 entries made `inspect` allocate
+/// gigabytes of fill values for over a minute).
+final class ClaimedShapeTests: XCTestCase {
+    func testAShapeBeyondTheStoredBytesIsDamageBeforeAnyAllocation() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("run.h5")
+        try TinyRun.write(to: path, compare: false)
+        try ForeignFile.modify(path) { file in
+            let dataset = H5Dopen2(file, "snapshots/step", sa_H5P_DEFAULT())
+            defer { H5Dclose(dataset) }
+            XCTAssertGreaterThanOrEqual(H5Dset_extent(dataset, [hsize_t(1 << 30)]), 0)
+        }
+        let reader = try RunReader(path: path)
+        XCTAssertEqual(reader.snapshotCount, 1 << 30)
+        assertStoreError(["/snapshots/step in", "claims shape [1073741824] but stores only", "too few for 1073741824 values: the file is damaged"]) {
+            _ = try reader.steps()
+        }
+        assertStoreError(["claims shape [1073741824]"]) { _ = try RunInspection(path: path) }
+    }
+}
