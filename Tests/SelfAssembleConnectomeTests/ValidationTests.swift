@@ -20,6 +20,14 @@ final class ValidationTests: XCTestCase {
                                                   source: "x.yaml", baseDirectory: nil, requireData: false))
     }
 
+    /// Found by fuzzing: a plain scalar folded over two lines went into the message as it was.
+    func testTheFileTextInAMessageStaysOnOneLine() {
+        TestSupport.assertRejects("los!!\n\nupstream_activation", field: nil, line: 1,
+                                  problem: ["got 'los!!\\nupstream_activation'"])
+        TestSupport.assertRejects("learning: {rule: \"bp\\r\\u001B[2J\"}\n", field: "learning.rule",
+                                  problem: ["unknown rule 'bp\\r\\u{1B}[2J'"])
+    }
+
     func testUnknownTopLevelFieldSuggestsTheNearestName() {
         TestSupport.assertRejects("seed: 1\nlevls:\n  - {size: 10}\n", field: "levls", line: 2,
                                   problem: ["unknown field", "did you mean 'levels'?"])
