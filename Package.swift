@@ -39,7 +39,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SelfAssemble", dependencies: ["COpenBLAS"]),
         .target(name: "SelfAssembleData", dependencies: ["SelfAssemble", "CZlib"]),
-        .target(name: "SelfAssembleStore", dependencies: ["SelfAssemble", "CHDF5"]),
+        // Walks an HDF5 file in a child process before the store reads it (HDF5Screen.swift).
+        .target(name: "CHDF5Screen", dependencies: ["CHDF5"]),
+        .target(name: "SelfAssembleStore", dependencies: ["SelfAssemble", "CHDF5", "CHDF5Screen"]),
         .target(name: "SelfAssembleExport", dependencies: ["SelfAssemble", "SelfAssembleStore", "CHDF5"]),
         .target(name: "SelfAssembleReport", dependencies: ["SelfAssemble", "SelfAssembleStore"]),
         .target(name: "SelfAssembleConnectome", dependencies: ["SelfAssemble", .product(name: "Yams", package: "Yams")]),
@@ -71,5 +73,14 @@ let package = Package(
         .testTarget(name: "SelfAssembleConnectomeTests", dependencies: ["SelfAssembleConnectome"]),
         .testTarget(name: "CommandLineTests", dependencies: ["SelfAssembleStore", "SelfAssembleTestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["SelfAssembleTestSupport"], exclude: ["Scripts"]),
+        // Fuzzing the readers of outside input (docs/fuzzing.md): the targets, the driver
+        // (libFuzzer when built with -sanitize=fuzzer, seeded mutations otherwise), the tests.
+        .target(
+            name: "SelfAssembleFuzz",
+            dependencies: ["SelfAssemble", "SelfAssembleData", "SelfAssembleStore", "SelfAssembleExport",
+                           "SelfAssembleReport", "SelfAssembleConnectome"],
+            path: "Fuzz/Targets"),
+        .executableTarget(name: "selfassemble-fuzz", dependencies: ["SelfAssembleFuzz"], path: "Fuzz/Driver"),
+        .testTarget(name: "FuzzTests", dependencies: ["SelfAssembleFuzz", "SelfAssembleTestSupport"]),
     ]
 )

@@ -27,6 +27,18 @@ public struct ConnectomeError: Error, CustomStringConvertible, Equatable, Sendab
         if let line { text += ":\(line)" }
         text += ": "
         if let field { text += field + ": " }
-        return text + problem
+        return Self.oneLine(text + problem)
+    }
+
+    /// The file's own text (a value, a key) quoted in a message can hold line breaks and other
+    /// control characters (a plain YAML scalar folds over lines); they are written as escapes
+    /// so that the message stays one line. Found by fuzzing connectome files.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return text.unicodeScalars.map { isControl($0) ? $0.escaped(asASCII: true) : String($0) }.joined()
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }

@@ -43,7 +43,7 @@ struct ConnectomeParser {
         if let f = top["detection"] { try readDetection(f, into: &c) }
         if let f = top["runtime"] { try readRuntime(f, into: &c) }
 
-        if c.developmentSteps + c.descendingSteps + c.epochs == 0 {
+        if c.developmentSteps == 0 && c.descendingSteps == 0 && c.epochs == 0 {  // not a sum: each may be near Int.max
             var line: Int?
             if case .mapping(let learning)? = top["learning"]?.node { line = learning["epochs"]?.mark?.line }
             throw ConnectomeError(source: source, line: line, field: "learning.epochs",

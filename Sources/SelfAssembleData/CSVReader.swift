@@ -67,9 +67,8 @@ public enum CSVReader {
             }
             for (c, range) in fields.enumerated() {
                 guard let value = number(bytes, range) else {
-                    let text = String(decoding: bytes[range], as: UTF8.self)
-                    let shown = text.isEmpty ? "an empty value" : "'\(text)'"
-                    throw DataError("\(source): line \(lineNumber), column \(c + 1) (\(names[c])): \(shown) is not a number; every value must be numeric")
+                    let shown = range.isEmpty ? "an empty value" : "'\(quoted(bytes[range]))'"
+                    throw DataError("\(source): line \(lineNumber), column \(c + 1) (\(quoted(names[c]))): \(shown) is not a number; every value must be numeric")
                 }
                 if c == 0 {
                     labels.append(try label(value, text: bytes[range], line: lineNumber, source: source))
@@ -77,8 +76,7 @@ public enum CSVReader {
                 }
                 let feature = Float(value)
                 guard value.isFinite && feature.isFinite else {
-                    let text = String(decoding: bytes[range], as: UTF8.self)
-                    throw DataError("\(source): line \(lineNumber), column \(c + 1) (\(names[c])): feature '\(text)' is not a finite number (NaN or infinite, or beyond Float range); replace or remove it")
+                    throw DataError("\(source): line \(lineNumber), column \(c + 1) (\(quoted(names[c]))): feature '\(quoted(bytes[range]))' is not a finite number (NaN or infinite, or beyond Float range); replace or remove it")
                 }
                 features.append(feature)
             }
@@ -99,7 +97,7 @@ public enum CSVReader {
 
     /// A label as a class number, or an error that says why it is not one.
     private static func label(_ value: Double, text: ArraySlice<UInt8>, line: Int, source: String) throws -> Int {
-        let shown = String(decoding: text, as: UTF8.self)
+        let shown = quoted(text)
         guard value.isFinite && value == value.rounded() else {
             throw DataError("\(source): line \(line): label '\(shown)' is not an integer; labels must be class numbers 0, 1, 2, ...")
         }
@@ -110,6 +108,24 @@ public enum CSVReader {
             throw DataError("\(source): line \(line): label \(shown) is too large (more than 1000000); labels must be class numbers 0, 1, 2, ...")
         }
         return label
+    }
+
+    /// A field or column name as a message shows it: on one line (control characters such as
+    /// a stray carriage return written as escapes, so that the message stays one line on a
+    /// terminal) and at most 40 characters.
+    static func quoted(_ text: ArraySlice<UInt8>) -> String {
+        quoted(String(decoding: text, as: UTF8.self))
+    }
+
+    static func quoted(_ text: String) -> String {
+        var shown = ""
+        for (count, character) in text.unicodeScalars.enumerated() {
+            if count == 40 { return shown + "..." }
+            let value = character.value
+            shown += value < 0x20 || (0x7F ... 0x9F).contains(value) || value == 0x2028 || value == 0x2029
+                ? character.escaped(asASCII: true) : String(character)
+        }
+        return shown
     }
 
     /// Splits `line` at commas into field ranges, each trimmed of spaces, tabs, a trailing CR

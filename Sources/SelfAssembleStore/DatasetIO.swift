@@ -69,6 +69,7 @@ enum DatasetIO {
         try checkType(dataset, as: T.self, what)
         let shape = try HDF5.shape(of: dataset, what)
         let count = try checkedCount(shape, what)
+        try checkStored(dataset, values: count, of: T.self, shape: shape, what)
         var values = [T](repeating: T(), count: count)
         if count > 0 {
             try values.withUnsafeMutableBufferPointer { buffer in
@@ -111,6 +112,7 @@ enum DatasetIO {
         }
         let trailing = Array(shape.dropFirst())
         let count = try checkedCount(trailing, what)
+        try checkStored(dataset, values: count, of: T.self, shape: shape, what)
         let fileSpace = try HDF5Handle(H5Dget_space(dataset.id), .dataspace, "cannot read \(what)")
         let start = [hsize_t(index)] + trailing.map { _ in hsize_t(0) }
         let size = [hsize_t(1)] + trailing.map { hsize_t($0) }
@@ -124,6 +126,36 @@ enum DatasetIO {
             }
         }
         return (values, trailing)
+    }
+
+    /// The most that stored bytes can expand to: deflate's limit is about 1032:1 (shuffle does
+    /// not change the size), so 1100 leaves a margin.
+    static let largestExpansion = 1100
+
+    /// Refuses to read `values` values when the dataset does not store enough bytes to hold them,
+    /// before anything is allocated: a damaged shape (a flipped bit in a dimension) would
+    /// otherwise make an 87 KB file claim 2^30 snapshots, and the reader allocate gigabytes of
+    /// fill values. One or two unwritten chunks are allowed (a snapshot whose writing was
+    /// interrupted leaves its entry unwritten).
+    private static func checkStored<T: HDF5Element>(_ dataset: HDF5Handle, values: Int, of _: T.Type, shape: [Int], _ what: String) throws {
+        let needed = values.multipliedReportingOverflow(by: MemoryLayout<T>.size)
+        guard !needed.overflow else { throw StoreError("\(what) is too large to read (shape \(shape))") }
+        let stored = Int(clamping: H5Dget_storage_size(dataset.id))
+        var allowance = 0
+        if let plist = try? HDF5Handle(H5Dget_create_plist(dataset.id), .propertyList, "storage of \(what)"),
+           H5Pget_layout(plist.id) == H5D_CHUNKED {
+            var chunk = [hsize_t](repeating: 0, count: 32)
+            let rank = H5Pget_chunk(plist.id, Int32(chunk.count), &chunk)
+            if rank > 0 {
+                let elements = chunk.prefix(Int(rank)).reduce(1) { $0.multipliedReportingOverflow(by: Int(clamping: $1)).partialValue }
+                allowance = 2 * elements * MemoryLayout<T>.size
+            }
+        }
+        _ = HDF5Diagnostics.takeLatest()
+        let (expanded, overflow) = stored.multipliedReportingOverflow(by: largestExpansion)
+        guard overflow || needed.partialValue <= expanded + allowance else {
+            throw StoreError("\(what) claims shape \(shape) but stores only \(stored) bytes, too few for \(values) values: the file is damaged")
+        }
     }
 
     private static func checkedCount(_ shape: [Int], _ what: String) throws -> Int {

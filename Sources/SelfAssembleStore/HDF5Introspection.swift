@@ -113,6 +113,7 @@ enum HDF5Introspection {
     /// stale lock never blocks reading. Opening again while it fails on a file that is being
     /// written (see ``FileStamp/retryingWhileWritten(_:attempts:_:)``).
     static func openReadOnly(_ path: String) throws -> HDF5Handle {
+        try HDF5Screen.check(path)
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
         return try FileStamp.retryingWhileWritten(path) {

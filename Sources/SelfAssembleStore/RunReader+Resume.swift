@@ -55,14 +55,25 @@ extension RunReader {
         guard snapshotCount > 0 else {
             throw StoreError("\(path) has no snapshot to continue from: start the run again with --overwrite")
         }
+        let architecture = try architecture()
         var metadata = RunMetadata(configurationJSON: configurationJSON, seed: seed, dataDescription: dataDescription,
-                                   architecture: try architecture(), thresholds: try thresholds())
+                                   architecture: architecture, thresholds: try thresholds())
         metadata.connectome = try connectome()
         if file.hasAttribute(RunLayout.Root.replaces) {
             metadata.replaces = try file.stringAttribute(RunLayout.Root.replaces, of: path)
         }
         let last = snapshotCount - 1
-        return ResumePoint(configuration: try configuration(), checkpoint: try checkpoint(snapshot: last),
-                           circuit: try circuit(snapshot: last), metadata: metadata)
+        // What continuing takes from the file must agree with itself: a damaged configuration or
+        // checkpoint would otherwise size the continued run or step it from nonsense.
+        let configuration = try configuration()
+        guard (try? configuration.validated()) == architecture else {
+            throw StoreError("the configuration stored in \(path) does not describe the circuit in its /populations (sizes \(configuration.sizes)): the file is damaged and cannot be continued")
+        }
+        let checkpoint = try checkpoint(snapshot: last)
+        let step = try steps()[last]
+        guard checkpoint.step == step else {
+            throw StoreError("the checkpoint of the last snapshot in \(path) is at step \(checkpoint.step), the snapshot at step \(step): the file is damaged and cannot be continued")
+        }
+        return ResumePoint(configuration: configuration, checkpoint: checkpoint, circuit: try circuit(snapshot: last), metadata: metadata)
     }
 }

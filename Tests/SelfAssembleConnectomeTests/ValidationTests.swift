@@ -10,6 +10,24 @@ final class ValidationTests: XCTestCase {
 
     // MARK: Unknown fields
 
+    /// Found by fuzzing: these traps on an overflow before they were errors.
+    func testNumbersBeyondCountingAreErrorsNotTraps() {
+        TestSupport.assertRejects("ratio: 1e300\n", field: "levels",
+                                  problem: ["ratio 1e+300 x 128 cells at level 1", "more than can be counted"])
+        TestSupport.assertRejects("levels:\n  - {size: 4611686018427387904, ratio: 3}\n", field: "levels",
+                                  problem: ["more than can be counted"])
+        XCTAssertNoThrow(try ConnectomeFile.parse("development: {steps: 9223372036854775807}\nlearning: {epochs: 1}\n",
+                                                  source: "x.yaml", baseDirectory: nil, requireData: false))
+    }
+
+    /// Found by fuzzing: a plain scalar folded over two lines went into the message as it was.
+    func testTheFileTextInAMessageStaysOnOneLine() {
+        TestSupport.assertRejects("los!!\n\nupstream_activation", field: nil, line: 1,
+                                  problem: ["got 'los!!\\nupstream_activation'"])
+        TestSupport.assertRejects("learning: {rule: \"bp\\r\\u001B[2J\"}\n", field: "learning.rule",
+                                  problem: ["unknown rule 'bp\\r\\u{1B}[2J'"])
+    }
+
     func testUnknownTopLevelFieldSuggestsTheNearestName() {
         TestSupport.assertRejects("seed: 1\nlevls:\n  - {size: 10}\n", field: "levls", line: 2,
                                   problem: ["unknown field", "did you mean 'levels'?"])

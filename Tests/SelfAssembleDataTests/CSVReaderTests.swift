@@ -53,6 +53,21 @@ final class CSVReaderTests: XCTestCase {
                         contains: ["/t/cat.csv", "line 2, column 1 (label)", "'cat' is not a number"])
     }
 
+    /// Found by fuzzing: a lone carriage return inside a line (an old Mac line end) or other
+    /// control bytes in a bad value went into the message as they were, so the "one line"
+    /// could be several on a terminal, and a long garbage field made it endless.
+    func testBadValuesAreShownOnOneShortLine() {
+        assertDataError(try CSVReader.parse(text: "label,a,b\n0,1\r2,3\n", source: "/t/cr.csv"),
+                        contains: ["/t/cr.csv", "line 2, column 2 (a)", "'1\\r2' is not a number"])
+        assertDataError(try CSVReader.parse(text: "label,a\u{1B}[2J\n0,x\n", source: "/t/esc.csv"),
+                        contains: ["column 2 (a\\u{1B}[2J)", "'x' is not a number"])
+        let long = String(repeating: "z", count: 100)
+        assertDataError(try CSVReader.parse(text: "label,a\n0,\(long)\n", source: "/t/long.csv"),
+                        contains: ["'\(String(repeating: "z", count: 40))...' is not a number"])
+        assertDataError(try CSVReader.parse(text: "label,a\n1\u{0B}5,1\n", source: "/t/vt.csv"),
+                        contains: ["'1\\u{0B}5' is not a number"])
+    }
+
     func testNegativeLabel() {
         assertDataError(try CSVReader.parse(text: "label,a\n0,1\n-1,2\n", source: "/t/neg.csv"),
                         contains: ["/t/neg.csv", "line 3", "label -1 is negative"])

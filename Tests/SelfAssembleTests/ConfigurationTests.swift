@@ -35,4 +35,29 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(c.topTeaching, .error)
         XCTAssertEqual(c.developmentSteps, SimulationConfiguration().developmentSteps)
     }
+
+    /// Found by fuzzing connectome files: numbers a file or the command line can give made the
+    /// engine trap on an overflow instead of saying what is wrong.
+    func testSizesAndStepsBeyondCountingAreErrorsNotTraps() throws {
+        // m_l = round(r n_l) beyond what an Int holds.
+        XCTAssertThrowsError(try Architecture(sizes: [4, 128, 3], ratios: [1e300])) { error in
+            XCTAssertTrue("\(error)".contains("gives 1.28e+302 downstream cells, more than can be counted"), "\(error)")
+        }
+        XCTAssertThrowsError(try Architecture(sizes: [4, 1 << 62, 3], ratios: [3]))
+        // Development steps and epochs near Int.max: valid each, but their total is not countable.
+        var c = SimulationConfiguration()
+        c.sizes = [4, 3]
+        c.developmentSteps = Int.max
+        c.epochs = 1
+        XCTAssertNoThrow(try c.validated())
+        var task = GaussianClusters(features: 4, classes: 3)
+        task.trainSamples = 64
+        task.testSamples = 16
+        XCTAssertThrowsError(try Simulation(configuration: c, data: task.generate(seed: 1))) { error in
+            XCTAssertTrue("\(error)".contains("more steps than can be counted"), "\(error)")
+        }
+        c.developmentSteps = 0
+        c.epochs = Int.max / 2 + 1  // times 2 batches an epoch
+        XCTAssertThrowsError(try Simulation(configuration: c, data: task.generate(seed: 1)))
+    }
 }

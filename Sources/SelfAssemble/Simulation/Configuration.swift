@@ -92,7 +92,8 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
             try require(names.count == architecture.levels, "level names: \(names.count) given for \(architecture.levels) levels")
             try require(Set(names).count == names.count && !names.contains(""), "level names must be distinct and not empty")
         }
-        try require(developmentSteps + descendingSteps + epochs > 0,
+        // Not a sum: the counts may be near Int.max.
+        try require(developmentSteps > 0 || descendingSteps > 0 || epochs > 0,
                     "nothing to simulate: development-steps, descending-steps and epochs are all 0")
         return architecture
     }

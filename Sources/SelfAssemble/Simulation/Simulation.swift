@@ -66,6 +66,12 @@ public struct Simulation: Sendable {
         descendingStage = DescendingStage(rate: configuration.descendingRate, decay: configuration.descendingDecay,
                                           batch: configuration.batch, downstreamActivation: configuration.downstreamActivation)
         batchesPerEpoch = data.train.count / configuration.batch
+        // totalSteps must be countable: epochs or development steps near Int.max would trap.
+        let (learningSteps, tooManyEpochs) = configuration.epochs.multipliedReportingOverflow(by: batchesPerEpoch)
+        let (development, tooManyDevelopmentSteps) = configuration.developmentSteps.addingReportingOverflow(configuration.descendingSteps)
+        guard !tooManyEpochs, !tooManyDevelopmentSteps, !development.addingReportingOverflow(learningSteps).overflow else {
+            throw ConfigurationError("\(configuration.developmentSteps) + \(configuration.descendingSteps) development steps and \(configuration.epochs) epochs of \(batchesPerEpoch) steps are more steps than can be counted: give fewer")
+        }
         plasticity = configuration.plasticitySettings
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
         circuit.feedback = rule.initialFeedback(for: circuit, seed: configuration.seed)
@@ -79,6 +85,9 @@ public struct Simulation: Sendable {
         try self.init(configuration: configuration, data: data)
         guard circuit.architecture == architecture else {
             throw ConfigurationError("the stored circuit does not have the configuration's architecture")
+        }
+        guard checkpoint.step >= 0 && checkpoint.step <= totalSteps else {
+            throw ConfigurationError("the checkpoint is at step \(checkpoint.step), outside this run's 0...\(totalSteps)")
         }
         let ownFeedback = self.circuit.feedback
         self.circuit = circuit

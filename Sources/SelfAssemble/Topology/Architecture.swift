@@ -29,9 +29,14 @@ public struct Architecture: Equatable, Sendable, Codable {
             throw ConfigurationError("ratio must be a number >= 1 (the downstream stream is at least as wide as the upstream one), got \(bad)")
         }
         upstreamSizes = sizes
-        downstreamSizes = (1...levels).map { l in
+        downstreamSizes = try (1...levels).map { l in
             let r = ratios.count == 1 ? ratios[0] : ratios[l - 1]
-            return max(1, Int((r * Double(sizes[l])).rounded()))
+            let m = (r * Double(sizes[l])).rounded()
+            // A ratio such as 1e300 (or a huge n_l) gives an m_l that no Int holds; converting it would trap.
+            guard m < Double(1 << 53) else {
+                throw ConfigurationError("ratio \(r) x \(sizes[l]) cells at level \(l) gives \(m) downstream cells, more than can be counted; give a smaller ratio or size")
+            }
+            return max(1, Int(m))
         }
     }
 
