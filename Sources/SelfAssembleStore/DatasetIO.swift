@@ -90,6 +90,7 @@ enum DatasetIO {
         let n = min(max(count, 0), shape[0])
         guard n > 0 else { return [] }
         _ = try checkedCount([n], what)
+        try checkStored(dataset, values: n, of: T.self, shape: shape, what)
         let fileSpace = try HDF5Handle(H5Dget_space(dataset.id), .dataspace, "cannot read \(what)")
         try check(H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, [0], nil, [hsize_t(n)], nil), "cannot select the first \(n) values of \(what)")
         let memorySpace = try HDF5.simpleSpace([n])
