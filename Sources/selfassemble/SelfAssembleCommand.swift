@@ -14,6 +14,7 @@ struct SelfAssembleCommand: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        MemoryPolicy.reuseFreedMemory()
         do {
             var command = try SelfAssembleCommand.parseAsRoot()
             try command.run()

@@ -198,6 +198,27 @@ final class HotPathHelperTests: XCTestCase {
         }
     }
 
+    /// A step's matrices are allocated and freed every step; with the policy the heap keeps
+    /// them instead of mapping and faulting in fresh pages each time (887 faults per MNIST step
+    /// without it).
+    func testFreedMatricesAreReusedWithoutPageFaults() {
+        MemoryPolicy.reuseFreedMemory()
+        func faults() -> Int {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return usage.ru_minflt
+        }
+        func step() {
+            var m = Matrix(zeros: 1024, 2048)  // 8 MiB, written in full
+            m.values[m.count - 1] = 1
+            XCTAssertEqual(m.values[m.count - 1], 1)
+        }
+        step()
+        let before = faults()
+        for _ in 0..<20 { step() }
+        XCTAssertLessThan(faults() - before, 500, "blocks mapped anew fault their pages in every time (2,048 faults here without the policy)")
+    }
+
     func testTheGateInOnePassEqualsTheGateMatrix() {
         var rng = Xoshiro256StarStar(seed: 6)
         let z = Matrix(normal: 7, 9, std: 1, using: &rng), x = Matrix(normal: 7, 9, std: 1, using: &rng)

@@ -155,8 +155,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--name", default=None)
     parser.add_argument("--test-samples", type=int, default=500, help="accepted for symmetry with selfassemble-bench; unused")
-    parser.add_argument("--eta", type=float, default=1e-3, help="eta_W (the rate changes no work; selfassemble-bench uses 1e-3)")
-    parser.add_argument("--weight-decay", type=float, default=1e-3)
+    parser.add_argument("--eta", type=float, default=1e-4, help="eta_W (the rate changes no work; selfassemble-bench uses 1e-4)")
+    parser.add_argument("--weight-decay", type=float, default=1e-4)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -56,6 +56,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        MemoryPolicy.reuseFreedMemory()  // as selfassemble does
         if let sizes, let batch {
             let c = BenchCase(name: name ?? sizes, sizes: sizes.split(separator: ",").compactMap { Int($0) }, batch: batch,
                               ratio: ratio, testSamples: testSamples)

@@ -9,6 +9,7 @@ import Foundation
 import SelfAssemble
 import SelfAssembleStore
 
+MemoryPolicy.reuseFreedMemory()  // as selfassemble does
 let rounds = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5
 let configuration = SimulationConfiguration()
 BLAS.setThreads(configuration.threads)  // as `simulate` does: 1 thread, the writer has the other core
