@@ -17,6 +17,19 @@ enum CommandRunner {
         try ProcessRunner.run(executable, arguments, in: directory)
     }
 
+    /// Starts `selfassemble simulate` in the background, quiet, writing `path`, and returns once
+    /// the run file exists (or the run has already ended).
+    static func startWriting(_ path: String, _ arguments: [String]) throws -> Process {
+        let simulate = Process()
+        simulate.executableURL = executable
+        simulate.arguments = ["simulate"] + arguments + ["--quiet", "--out", path]
+        simulate.standardOutput = FileHandle.nullDevice
+        simulate.standardError = FileHandle.nullDevice
+        try simulate.run()
+        while !FileManager.default.fileExists(atPath: path) && simulate.isRunning { usleep(10_000) }
+        return simulate
+    }
+
     static func temporaryDirectory() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("selfassemble-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

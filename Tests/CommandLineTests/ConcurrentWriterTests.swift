@@ -11,15 +11,9 @@ final class ConcurrentWriterTests: XCTestCase {
         let dir = try CommandRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("live.h5").path
-        let simulate = Process()
-        simulate.executableURL = CommandRunner.executable
-        simulate.arguments = ["simulate", "--sizes", "32,64,64,10", "--development-steps", "3000", "--descending-steps", "2000",
-                              "--epochs", "3", "--quiet", "--out", path]
-        simulate.standardOutput = FileHandle.nullDevice
-        simulate.standardError = FileHandle.nullDevice
-        try simulate.run()
+        let simulate = try CommandRunner.startWriting(path, ["--sizes", "32,64,64,10", "--development-steps", "3000",
+                                                            "--descending-steps", "2000", "--epochs", "3"])
         defer { if simulate.isRunning { simulate.terminate() } }
-        while !FileManager.default.fileExists(atPath: path) && simulate.isRunning { usleep(10_000) }
         usleep(200_000)
         try XCTSkipUnless(simulate.isRunning, "the run finished before a second writer could try: nothing was tested")
 

@@ -11,15 +11,9 @@ final class LiveValidationTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("live.h5").path
         // Small and fast, with a snapshot every 5 steps: the writer is busy most of the time.
-        let simulate = Process()
-        simulate.executableURL = CommandRunner.executable
-        simulate.arguments = ["simulate", "--sizes", "32,48,24,10", "--development-steps", "800", "--epochs", "5",
-                              "--snapshot-every", "5", "--quiet", "--out", path]
-        simulate.standardOutput = FileHandle.nullDevice
-        simulate.standardError = FileHandle.nullDevice
-        try simulate.run()
+        let simulate = try CommandRunner.startWriting(path, ["--sizes", "32,48,24,10", "--development-steps", "800", "--epochs", "5",
+                                                            "--snapshot-every", "5"])
         defer { if simulate.isRunning { simulate.terminate() } }
-        while !FileManager.default.fileExists(atPath: path) && simulate.isRunning { usleep(10_000) }
 
         var whileWritten = [String](), failures = [String]()
         while simulate.isRunning {
