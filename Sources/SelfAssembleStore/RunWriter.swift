@@ -177,8 +177,13 @@ public final class RunWriter {
         let entries = try series.map { try values(of: $0.declared, at: .snapshot(snapshot), action: "append to") }
         try reserveRoom(for: entries, index: snapshotCount)
         try writing("writing snapshot \(snapshotCount) of \(path)") {
-            for ((_, dataset), values) in zip(series, entries) {
+            for (i, ((declared, dataset), values)) in zip(series, entries).enumerated() {
                 guard let values else { continue }
+                // The snapshot counter is the commit mark: everything else of the snapshot,
+                // the checkpoint strings in HDF5's global heap included (HDF5 keeps them in its
+                // metadata cache until a flush), reaches the file before it. Without this flush
+                // a kill -9 could leave a counted snapshot whose checkpoint was never written.
+                if i == series.count - 1 && declared.countsSnapshots { try flush() }
                 try dataset.write(values, at: snapshotCount, file: path)
             }
             try flush()
