@@ -103,7 +103,7 @@ enum ProgressText {
             let i = m.level - 1
             let state: String
             if let onset = o.summary.onsets[i] {
-                state = "assembled at step \(onset)"
+                state = "assembled at step \(onset), during \(o.configuration.phase(ofRecordedStep: onset).words)"
             } else {
                 state = "not assembled (\(o.summary.shortfalls[i] ?? "no snapshot"))"
             }

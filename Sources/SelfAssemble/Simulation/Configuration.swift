@@ -63,6 +63,15 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
         CircuitDynamics(upstreamActivation: upstreamActivation, downstreamActivation: downstreamActivation, loss: loss)
     }
 
+    /// The phase of the update that takes the circuit from step `update` to `update + 1`.
+    public func phase(ofUpdate update: Int) -> Phase {
+        update < developmentSteps ? .reciprocalStage : update - developmentSteps < descendingSteps ? .descendingStage : .learning
+    }
+
+    /// The phase a recorded step belongs to: the phase of the update that produced it (step 0,
+    /// the random circuit, belongs to the first phase of the run).
+    public func phase(ofRecordedStep recorded: Int) -> Phase { phase(ofUpdate: max(recorded - 1, 0)) }
+
     public var plasticitySettings: PlasticitySettings {
         PlasticitySettings(etaW: etaW, etaV: etaV, weightDecay: weightDecay, plastic: Set(plastic))
     }

@@ -36,13 +36,10 @@ public struct Simulation: Sendable {
     public var phase: Phase { phase(ofUpdate: step) }
 
     /// The phase of the update that takes the circuit from step `update` to `update + 1`.
-    public func phase(ofUpdate update: Int) -> Phase {
-        update < developmentSteps ? .reciprocalStage : update < developmentEnd ? .descendingStage : .learning
-    }
+    public func phase(ofUpdate update: Int) -> Phase { configuration.phase(ofUpdate: update) }
 
-    /// The phase a recorded step belongs to: the phase of the update that produced it (step 0,
-    /// the random circuit, belongs to the first phase of the run).
-    public func phase(ofRecordedStep recorded: Int) -> Phase { phase(ofUpdate: max(recorded - 1, 0)) }
+    /// The phase a recorded step belongs to (see ``SimulationConfiguration/phase(ofRecordedStep:)``).
+    public func phase(ofRecordedStep recorded: Int) -> Phase { configuration.phase(ofRecordedStep: recorded) }
     /// At the last step, or stopped by divergence.
     public var isFinished: Bool { step >= totalSteps || divergedAtStep != nil }
 
