@@ -85,10 +85,10 @@ struct CircuitOptions: ParsableArguments {
     func resolved(over base: SimulationConfiguration = SimulationConfiguration()) throws -> SimulationConfiguration {
         var c = base
         if let sizes {
-            c.sizes = try parseList(sizes, option: "sizes", what: "positive integers") { Int($0) }
+            c.sizes = try OptionList.parse(sizes, option: "sizes", what: "positive integers") { Int($0) }
             if c.levelNames?.count != c.sizes.count - 1 { c.levelNames = nil }
         }
-        if let ratio { c.ratios = try parseList(ratio, option: "ratio", what: "numbers >= 1") { Double($0) } }
+        if let ratio { c.ratios = try OptionList.parse(ratio, option: "ratio", what: "numbers >= 1") { Double($0) } }
         if let batch { c.batch = batch }
         if let epochs { c.epochs = epochs }
         if let developmentSteps { c.developmentSteps = developmentSteps }
@@ -103,7 +103,7 @@ struct CircuitOptions: ParsableArguments {
         if let downstreamActivation { c.downstreamActivation = try parseEnum(Activation.self, downstreamActivation, option: "downstream-activation") }
         if let loss { c.loss = try parseEnum(Loss.self, loss, option: "loss") }
         if let plastic {
-            c.plastic = try parseList(plastic, option: "plastic", what: "projection kinds (W, V, Vbar, Wbar)") { ProjectionKind(rawValue: $0) }
+            c.plastic = try OptionList.parse(plastic, option: "plastic", what: "projection kinds (W, V, Vbar, Wbar)") { ProjectionKind(rawValue: $0) }
         }
         if let snapshotEvery { c.snapshotEvery = snapshotEvery }
         if let data { c.data = data }
@@ -116,18 +116,6 @@ struct CircuitOptions: ParsableArguments {
             throw ValidationError(error.message)
         }
         return c
-    }
-
-    private func parseList<T>(_ text: String, option: String, what: String, _ parse: (String) -> T?) throws -> [T] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        var values = [T]()
-        for part in parts {
-            guard let value = parse(String(part)) else {
-                throw ValidationError("--\(option) takes \(what) separated by commas; '\(part)' in '\(text)' is not one")
-            }
-            values.append(value)
-        }
-        return values
     }
 
     private func parseEnum<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ text: String, option: String) throws -> T where T.RawValue == String {

@@ -59,7 +59,7 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let ruleKinds = try Self.unique(try Self.parseRules(rules), option: "rules", text: rules) { $0.rawValue }
-        let seedList = try Self.unique(try Self.parseList(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) },
+        let seedList = try Self.unique(try OptionList.parse(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) },
                                        option: "seeds", text: seeds) { String($0) }
         let rateOverrides = try Self.parsePerRule(rates, option: "rates")
         let decayOverrides = try Self.parsePerRule(decays, option: "decays")
@@ -116,13 +116,13 @@ struct Compare: ParsableCommand {
     }
 
     static func parseRules(_ text: String) throws -> [RuleKind] {
-        try parseList(text, option: "rules", what: "rule names (\(RuleKind.allCases.map(\.rawValue).joined(separator: ", ")))") { RuleKind(rawValue: $0) }
+        try OptionList.parse(text, option: "rules", what: "rule names (\(RuleKind.allCases.map(\.rawValue).joined(separator: ", ")))") { RuleKind(rawValue: $0) }
     }
 
     /// "fa=0.05,dfa=0.02" -> [.fa: 0.05, .dfa: 0.02].
     static func parsePerRule(_ text: String?, option: String) throws -> [RuleKind: Float] {
         guard let text else { return [:] }
-        let pairs = try parseList(text, option: option, what: "rule=value pairs with a rule of \(RuleKind.allCases.map(\.rawValue).joined(separator: ", ")) and a number >= 0") { part -> (RuleKind, Float)? in
+        let pairs = try OptionList.parse(text, option: option, what: "rule=value pairs with a rule of \(RuleKind.allCases.map(\.rawValue).joined(separator: ", ")) and a number >= 0") { part -> (RuleKind, Float)? in
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2, let rule = RuleKind(rawValue: kv[0]), let value = Float(kv[1]), value >= 0, value.isFinite else { return nil }
             return (rule, value)
@@ -138,16 +138,6 @@ struct Compare: ParsableCommand {
             throw ValidationError("--\(option) names '\(name(value))' twice in '\(text)': give each once")
         }
         return values
-    }
-
-    static func parseList<T>(_ text: String, option: String, what: String, _ parse: (String) -> T?) throws -> [T] {
-        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try values.map { part in
-            guard let value = parse(part) else {
-                throw ValidationError("--\(option) takes \(what) separated by commas; '\(part)' in '\(text)' is not one")
-            }
-            return value
-        }
     }
 }
 
