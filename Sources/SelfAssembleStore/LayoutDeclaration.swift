@@ -268,15 +268,20 @@ struct RunShape {
     var upstream: [Int?]
     /// m_1 ... m_L.
     var downstream: [Int?]
+    /// The rule's feedback projections (/feedback), in storage order, with their shapes as far
+    /// as they are known: the run's for the writer, what the file holds for the validator.
+    var feedback: [(name: String, rows: Int?, cols: Int?)]
 
-    init(levels: Int, upstream: [Int?], downstream: [Int?]) {
+    init(levels: Int, upstream: [Int?], downstream: [Int?], feedback: [(name: String, rows: Int?, cols: Int?)] = []) {
         self.levels = levels
         self.upstream = upstream
         self.downstream = downstream
+        self.feedback = feedback
     }
 
-    init(_ architecture: Architecture) {
-        self.init(levels: architecture.levels, upstream: architecture.upstreamSizes, downstream: architecture.downstreamSizes)
+    init(_ architecture: Architecture, feedback: [StoredFeedback] = []) {
+        self.init(levels: architecture.levels, upstream: architecture.upstreamSizes, downstream: architecture.downstreamSizes,
+                  feedback: feedback.map { ($0.name, $0.rows, $0.cols) })
     }
 
     func n(_ l: Int) -> Int? { upstream.indices.contains(l) ? upstream[l] : nil }

@@ -13,13 +13,14 @@ extension RunLayout {
     /// that need them).
     static func declaration(_ shape: RunShape) -> LayoutGroup {
         // Without levels the circuit's groups cannot be declared: they are known but not examined.
-        func circuit(_ name: String, _ group: () -> LayoutGroup) -> LayoutGroup {
-            shape.levels >= 1 ? group() : LayoutGroup(name: name, acceptedAsIs: true)
+        func circuit(_ name: String, presence: LayoutPresence = .always, _ group: () -> LayoutGroup) -> LayoutGroup {
+            shape.levels >= 1 ? group() : LayoutGroup(name: name, presence: presence, acceptedAsIs: true)
         }
         return LayoutGroup(name: "/", attributes: rootAttributes, groups: [
             dataGroup(inputs: shape.n(0)),
             circuit(populations) { populationsGroup(shape) }, circuit(projections) { projectionsGroup(shape) },
-            circuit(biases) { biasesGroup(shape) }, snapshotsGroup, circuit(metrics) { metricsGroup(levels: shape.levels) },
+            circuit(biases) { biasesGroup(shape) }, circuit(feedback, presence: .optional) { feedbackGroup(shape) },
+            snapshotsGroup, circuit(metrics) { metricsGroup(levels: shape.levels) },
             resumeGroup, circuit(assembly) { assemblyGroup(levels: shape.levels) },
             outcomeGroup(summary, presence: .whenComplete, rules: RuleKind.allCases.map(\.rawValue)) { $0.circuit },
             LayoutGroup(name: comparison, presence: .optional, holds: "the backpropagation comparison",
@@ -183,6 +184,48 @@ extension RunLayout {
                 return .float32(snapshot.circuit[l].b)
             }
         })
+    }
+
+    /// /feedback: every feedback projection of the rule (``RunShape/feedback``), stored like the
+    /// circuit's own projections. Optional: rules without feedback, and files written before it.
+    private static func feedbackGroup(_ shape: RunShape) -> LayoutGroup {
+        LayoutGroup(
+            name: RunLayout.feedback, presence: .optional, holds: "the rule's feedback projections",
+            createdAt: { $0.isCreation && !shape.feedback.isEmpty },
+            attributes: [.description("the feedback projections the learning rule owns (docs/hdf5-format.md), one matrix per snapshot: target cells x source cells")],
+            datasets: shape.feedback.map { entry in
+                LayoutDataset(
+                    name: entry.name, type: .float32, shape: .perSnapshot(trailing: [entry.rows, entry.cols]),
+                    storage: .oneSnapshotPerChunk(compressible: true),
+                    attributes: feedbackAttributes(entry.name, levels: shape.levels),
+                    check: .weights
+                ) { moment in
+                    guard case .snapshot(let snapshot) = moment else { return nil }
+                    guard let m = snapshot.circuit.feedback[entry.name], m.rows == entry.rows, m.cols == entry.cols else {
+                        let size = "\(entry.rows.map(String.init) ?? "?")x\(entry.cols.map(String.init) ?? "?")"
+                        throw StoreError("the snapshot has no \(size) feedback projection \(entry.name)")
+                    }
+                    return .float32(m.values)
+                }
+            })
+    }
+
+    /// What a feedback projection's name says (``FeedbackProjection``): endpoints, level, role
+    /// and meaning; a name no rule of this version uses gets only its kind and level, if it has one.
+    private static func feedbackAttributes(_ name: String, levels: Int) -> [LayoutAttribute] {
+        guard let projection = FeedbackProjection(name: name, levels: levels) else {
+            guard let (kind, level) = FeedbackProjection.split(name) else { return [] }
+            return [.fixed("kind", .string(kind)), .fixed("level", .int32(Int32(clamping: level)))]
+        }
+        let target = "U_\(projection.targetLevel)"
+        var attributes: [LayoutAttribute] = projection.sourceLevel.map { [.fixed("source", .string("U_\($0)"))] } ?? []
+        attributes += [
+            .fixed("target", .string(target)), .fixed("kind", .string(projection.kind)),
+            .fixed("level", .int32(Int32(clamping: projection.level))), .fixed("role", .string(projection.role.rawValue)),
+            .fixed("axes", .string(projection.sourceLevel == nil ? "snapshot,1,target" : "snapshot,target,source")),
+            .description(projection.meaning),
+        ]
+        return attributes
     }
 
     // MARK: - Per-snapshot records

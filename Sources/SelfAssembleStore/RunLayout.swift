@@ -47,6 +47,10 @@ public enum RunLayout {
     public static let populations = "populations"
     public static let projections = "projections"
     public static let biases = "biases"
+    /// /feedback/NAME: the feedback projections the learning rule owns (``Circuit/feedback``:
+    /// B_l, Bdirect_l, R_l, Q_l, c_l, ...), one matrix per snapshot. Absent for rules without
+    /// any and in files written before it existed.
+    public static let feedback = "feedback"
     public static let snapshots = "snapshots"
     public static let metrics = "metrics"
     public static let assembly = "assembly"

@@ -60,8 +60,9 @@ extension RunLayoutChecker {
                   let size = quietly({ try population.integerAttribute("size", of: name) }), size >= 1 else { return nil }
             return Int(size)
         }
-        let shape = RunShape(levels: levels, upstream: (0...levels).map { size("U_\($0)") },
-                             downstream: (1...levels).map { size("D_\($0)") })
+        let upstream = (0...levels).map { size("U_\($0)") }
+        let shape = RunShape(levels: levels, upstream: upstream, downstream: (1...levels).map { size("D_\($0)") },
+                             feedback: readFeedback(levels: levels, upstream: upstream))
         if let configured = configuredSizes(), shape.upstream.allSatisfy({ $0 != nil }) {
             let stored = shape.upstream.compactMap { $0 }
             if configured != stored {
@@ -69,6 +70,30 @@ extension RunLayoutChecker {
             }
         }
         return shape
+    }
+
+    /// The entries of /feedback, each a dataset the walk then checks: the shape its name implies
+    /// (``FeedbackProjection``) where the populations give the sizes, otherwise the stored one
+    /// (a name no rule of this version uses is checked for what it holds).
+    private func readFeedback(levels: Int, upstream: [Int?]) -> [(name: String, rows: Int?, cols: Int?)] {
+        let location = "/" + RunLayout.feedback
+        guard HDF5Introspection.objectKind(file, RunLayout.feedback) == .group,
+              let group = quietly({ try HDF5.openGroup(self.file, RunLayout.feedback, in: self.path) }) else { return [] }
+        let names = (try? HDF5.linkNames(group, location)) ?? []
+        return names.map { name in
+            if let projection = FeedbackProjection(name: name, levels: levels), upstream.allSatisfy({ $0 != nil }) {
+                let shape = projection.shape(upstreamSizes: upstream.map { $0! })
+                return (name, shape.rows, shape.cols)
+            }
+            guard HDF5Introspection.objectKind(group, name) == .dataset,
+                  let dataset = quietly({ try HDF5.openDataset(group, name, in: self.path) }),
+                  let stored = quietly({ try HDF5.shape(of: dataset, name) }) else { return (name, nil, nil) }
+            guard stored.count == 3 else {
+                error(location + "/" + name, "has shape \(stored), expected [S, rows, cols]: one matrix per snapshot")
+                return (name, nil, nil)
+            }
+            return (name, stored[1], stored[2])
+        }
     }
 
     /// The configuration's `sizes`, when it has them: they must match the populations.

@@ -20,6 +20,10 @@ public struct RunMetadata: Sendable {
     /// The name of the file a partial run replaces once complete (root attribute `replaces`,
     /// in the same directory); set by ``RunWriter`` for a replacement, nil otherwise.
     public var replaces: String?
+    /// The feedback projections the learning rule owns (``Circuit/feedback``), stored per
+    /// snapshot in /feedback in this order; empty for rules without any, and for files written
+    /// before /feedback existed (a continued run of such a file stores none either).
+    public var feedback: [StoredFeedback] = []
 
     public init(configurationJSON: String, seed: UInt64, dataDescription: String, architecture: Architecture, thresholds: AssemblyThresholds) {
         self.configurationJSON = configurationJSON
@@ -44,5 +48,27 @@ public struct RunMetadata: Sendable {
                   thresholds: simulation.configuration.thresholds)
         normalization = simulation.data.normalization
         classesPresent = simulation.data.classesPresent
+        feedback = StoredFeedback.of(simulation.circuit)
+    }
+}
+
+/// A feedback projection a run file stores (/feedback/NAME, float32 [S, rows, cols]).
+public struct StoredFeedback: Equatable, Sendable {
+    public var name: String
+    public var rows: Int
+    public var cols: Int
+
+    public init(name: String, rows: Int, cols: Int) {
+        self.name = name
+        self.rows = rows
+        self.cols = cols
+    }
+
+    /// Every entry of the circuit's feedback, in the order of ``FeedbackProjection/ordered(_:)``.
+    public static func of(_ circuit: Circuit) -> [StoredFeedback] {
+        FeedbackProjection.ordered(circuit.feedback.keys).map { name in
+            let m = circuit.feedback[name]!
+            return StoredFeedback(name: name, rows: m.rows, cols: m.cols)
+        }
     }
 }

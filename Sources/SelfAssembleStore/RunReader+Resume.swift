@@ -59,6 +59,7 @@ extension RunReader {
         var metadata = RunMetadata(configurationJSON: configurationJSON, seed: seed, dataDescription: dataDescription,
                                    architecture: architecture, thresholds: try thresholds())
         metadata.connectome = try connectome()
+        metadata.feedback = try storedFeedback()
         if file.hasAttribute(RunLayout.Root.replaces) {
             metadata.replaces = try file.stringAttribute(RunLayout.Root.replaces, of: path)
         }

@@ -126,13 +126,46 @@ public final class RunReader {
 
     /// The weights of a projection at snapshot `snapshot` (0-based): target cells x source cells.
     public func weights(_ projection: String, snapshot: Int) throws -> Matrix {
-        let group = try HDF5.openGroup(file, RunLayout.projections, in: path)
-        guard HDF5.linkExists(group, projection) else {
-            let names = (try? HDF5.linkNames(group, "/projections")) ?? []
-            throw StoreError("\(path) has no projection \(projection); it has \(names.joined(separator: ", "))")
+        try matrix(RunLayout.projections, projection, what: "projection", snapshot: snapshot)
+    }
+
+    /// The feedback projections the rule owns (/feedback), in storage order; empty for rules
+    /// without any and for files written before /feedback existed.
+    public func feedbackNames() throws -> [String] {
+        guard HDF5.linkExists(file, RunLayout.feedback) else { return [] }
+        let group = try HDF5.openGroup(file, RunLayout.feedback, in: path)
+        return try HDF5.linkNames(group, "/feedback in \(path)")
+    }
+
+    /// A feedback projection at a snapshot (e.g. B_2: n_1 x n_2, target cells x source cells).
+    public func feedback(_ name: String, snapshot: Int) throws -> Matrix {
+        guard HDF5.linkExists(file, RunLayout.feedback) else {
+            throw StoreError("\(path) has no feedback projections (/feedback): its rule has none, or it was written before they were stored")
         }
-        let what = "/projections/\(projection) in \(path)"
-        let dataset = try HDF5.openDataset(group, projection, in: path)
+        return try matrix(RunLayout.feedback, name, what: "feedback projection", snapshot: snapshot)
+    }
+
+    /// The stored feedback projections with their shapes (what a continued run appends to).
+    public func storedFeedback() throws -> [StoredFeedback] {
+        guard HDF5.linkExists(file, RunLayout.feedback) else { return [] }
+        let group = try HDF5.openGroup(file, RunLayout.feedback, in: path)
+        return try feedbackNames().map { name in
+            let what = "/feedback/\(name) in \(path)"
+            let shape = try HDF5.shape(of: try HDF5.openDataset(group, name, in: path), what)
+            guard shape.count == 3 else { throw StoreError("\(what) is not a series of matrices (shape \(shape))") }
+            return StoredFeedback(name: name, rows: shape[1], cols: shape[2])
+        }
+    }
+
+    /// Entry `snapshot` of the matrix series `name` in group `groupName`.
+    private func matrix(_ groupName: String, _ name: String, what kind: String, snapshot: Int) throws -> Matrix {
+        let group = try HDF5.openGroup(file, groupName, in: path)
+        guard HDF5.linkExists(group, name) else {
+            let names = (try? HDF5.linkNames(group, "/\(groupName)")) ?? []
+            throw StoreError("\(path) has no \(kind) \(name); it has \(names.joined(separator: ", "))")
+        }
+        let what = "/\(groupName)/\(name) in \(path)"
+        let dataset = try HDF5.openDataset(group, name, in: path)
         let (values, shape) = try DatasetIO.readEntry(dataset, index: try checkedSnapshot(snapshot), as: Float.self, what)
         guard shape.count == 2 else { throw StoreError("\(what) is not a series of matrices (entry shape \(shape))") }
         return Matrix(rows: shape[0], cols: shape[1], values: values)
@@ -174,7 +207,8 @@ public final class RunReader {
         return architecture
     }
 
-    /// The whole circuit (every projection and bias) at a snapshot.
+    /// The whole circuit (every projection and bias, and the rule's feedback projections when
+    /// the file stores them) at a snapshot.
     public func circuit(snapshot: Int) throws -> Circuit {
         let architecture = try architecture()
         let synapses = try (1...architecture.levels).map { l -> LevelSynapses in
@@ -192,7 +226,18 @@ public final class RunReader {
             }
             return LevelSynapses(W: try matrix(.W)!, b: b, V: try matrix(.V)!, Vbar: try matrix(.Vbar)!, Wbar: try matrix(.Wbar))
         }
-        return Circuit(architecture: architecture, synapses: synapses)
+        var feedback = [String: Matrix]()
+        for name in try feedbackNames() {
+            let m = try self.feedback(name, snapshot: snapshot)
+            if let projection = FeedbackProjection(name: name, levels: architecture.levels) {
+                let expected = projection.shape(upstreamSizes: architecture.upstreamSizes)
+                guard m.rows == expected.rows && m.cols == expected.cols else {
+                    throw StoreError("/feedback/\(name) in \(path) is \(m.rows)x\(m.cols), the populations say \(expected.rows)x\(expected.cols)")
+                }
+            }
+            feedback[name] = m
+        }
+        return Circuit(architecture: architecture, synapses: synapses, feedback: feedback)
     }
 
     // MARK: - Metrics and outcome

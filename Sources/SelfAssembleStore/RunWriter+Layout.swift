@@ -5,7 +5,7 @@ import SelfAssemble
 /// and writes at each moment of a run.
 extension RunWriter {
     /// The declared layout of this run.
-    var declaration: LayoutGroup { RunLayout.declaration(RunShape(metadata.architecture)) }
+    var declaration: LayoutGroup { RunLayout.declaration(RunShape(metadata.architecture, feedback: metadata.feedback)) }
 
     /// Creates every group, dataset and attribute of an empty run (docs/hdf5-format.md).
     func createLayout() throws {

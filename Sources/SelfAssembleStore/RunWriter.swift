@@ -173,6 +173,11 @@ public final class RunWriter {
         guard Set(snapshot.motif.map(\.level)) == Set(1...levels) && snapshot.motif.count == levels else {
             throw StoreError("cannot append to \(path): the snapshot has motif metrics for levels \(snapshot.motif.map(\.level)), expected 1...\(levels)")
         }
+        let declaredFeedback = metadata.feedback.map(\.name)
+        // A file written before /feedback existed is continued without it.
+        guard declaredFeedback.isEmpty || Set(circuit.feedback.keys) == Set(declaredFeedback) else {
+            throw StoreError("cannot append to \(path): the snapshot's circuit has the feedback projections \(FeedbackProjection.ordered(circuit.feedback.keys)), the run file stores \(declaredFeedback)")
+        }
         // Every value first, so that a snapshot that does not fit the layout writes nothing.
         let entries = try series.map { try values(of: $0.declared, at: .snapshot(snapshot), action: "append to") }
         try reserveRoom(for: entries, index: snapshotCount)

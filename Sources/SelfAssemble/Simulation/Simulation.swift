@@ -89,12 +89,21 @@ public struct Simulation: Sendable {
         let ownFeedback = self.circuit.feedback
         self.circuit = circuit
         if circuit.feedback.isEmpty && !ownFeedback.isEmpty {
-            // Feedback that is fixed or follows W is rebuilt from the seed; learned feedback
-            // must come from the stored circuit.
+            // Feedback that is fixed or follows W is rebuilt from the seed (files written before
+            // the feedback was stored); learned feedback must come from the stored circuit.
             guard !configuration.rule.learnsFeedback else {
-                throw ConfigurationError("the stored circuit has no feedback projections (\(ownFeedback.keys.sorted().joined(separator: ", "))) that rule \(configuration.rule.rawValue) learns: the run cannot be continued")
+                throw ConfigurationError("the stored circuit has no feedback projections (\(FeedbackProjection.ordered(ownFeedback.keys).joined(separator: ", "))) that rule \(configuration.rule.rawValue) learns: the run cannot be continued")
             }
             self.circuit.feedback = ownFeedback
+        } else {
+            let stored = Set(circuit.feedback.keys), own = Set(ownFeedback.keys)
+            let mismatched = FeedbackProjection.ordered(stored.symmetricDifference(own))
+            let resized = FeedbackProjection.ordered(stored.intersection(own)).filter {
+                circuit.feedback[$0]!.rows != ownFeedback[$0]!.rows || circuit.feedback[$0]!.cols != ownFeedback[$0]!.cols
+            }
+            guard mismatched.isEmpty && resized.isEmpty else {
+                throw ConfigurationError("the stored feedback projections (\(FeedbackProjection.ordered(stored).joined(separator: ", "))) are not those rule \(configuration.rule.rawValue) owns (\(FeedbackProjection.ordered(own).joined(separator: ", "))) with their sizes: the run cannot be continued")
+            }
         }
         self.checkpoint = checkpoint
         let learningStep = checkpoint.step - developmentEnd
