@@ -81,6 +81,14 @@ struct CircuitOptions: ParsableArguments {
             && snapshotEvery == nil && data == nil && testFraction == nil && normalize == nil && threads == nil
     }
 
+    /// The development option given with steps (`--development-steps` or `--descending-steps`
+    /// above 0), if any: only rule circuit has development.
+    var developmentOptionGiven: String? {
+        if let developmentSteps, developmentSteps > 0 { return "--development-steps \(developmentSteps)" }
+        if let descendingSteps, descendingSteps > 0 { return "--descending-steps \(descendingSteps)" }
+        return nil
+    }
+
     /// `base` with every given option applied, validated.
     func resolved(over base: SimulationConfiguration = SimulationConfiguration()) throws -> SimulationConfiguration {
         var c = base

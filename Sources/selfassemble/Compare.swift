@@ -85,10 +85,7 @@ struct Compare: ParsableCommand {
                 let defaults = RuleDefaults.rates(for: rule)
                 c.etaW = rateOverrides[rule] ?? (circuit.etaW ?? defaults.etaW)
                 c.weightDecay = decayOverrides[rule] ?? (circuit.weightDecay ?? defaults.weightDecay)
-                if !rule.usesMotif {
-                    c.developmentSteps = 0
-                    c.descendingSteps = 0
-                }
+                c = c.withDevelopmentOnlyForMotif()
                 do { _ = try c.validated() } catch let error as ConfigurationError { throw ValidationError("\(rule.rawValue): \(error.message)") }
                 planned.append(PlannedRun(label: "\(rule.rawValue) seed \(seed)", configuration: c,
                                           outputPath: (out as NSString).appendingPathComponent("\(rule.rawValue)-seed\(seed).h5")))

@@ -28,13 +28,7 @@ final class ProgressReporter {
         reciprocalSteps = c.developmentSteps
         developmentSteps = c.developmentSteps + c.descendingSteps
         self.totalSteps = totalSteps
-        for warning in warnings {
-            if mode == .json {
-                JSONLine.emit(["event": "warning", "message": warning])
-            } else {
-                Terminal.standardError("selfassemble: warning: " + warning)
-            }
-        }
+        for warning in warnings { warn(warning) }
         switch mode {
         case .quiet: return
         case .json:
@@ -42,9 +36,20 @@ final class ProgressReporter {
                            "data": data.description, "out": outputPath, "total_steps": totalSteps,
                            "development_steps": c.developmentSteps, "descending_steps": c.descendingSteps, "epochs": c.epochs, "resumed_from_step": resumedFrom as Any])
         case .live, .plain:
-            Terminal.standardError("selfassemble \(SelfAssembleVersion.string): seed \(c.seed), sizes \(c.sizes.map(String.init).joined(separator: ",")), rule \(c.rule.rawValue), \(totalSteps) steps (development: \(c.developmentSteps) reciprocal + \(c.descendingSteps) descending)")
+            // Only rules that use the motif have development (SimulationConfiguration.withDevelopmentOnlyForMotif).
+            let stages = c.rule.usesMotif ? " (development: \(c.developmentSteps) reciprocal + \(c.descendingSteps) descending)" : " of learning"
+            Terminal.standardError("selfassemble \(SelfAssembleVersion.string): seed \(c.seed), sizes \(c.sizes.map(String.init).joined(separator: ",")), rule \(c.rule.rawValue), \(totalSteps) steps" + stages)
             Terminal.standardError("data: \(data.description)")
             if let resumedFrom { Terminal.standardError("continuing \(outputPath) from step \(resumedFrom)") }
+        }
+    }
+
+    /// A warning, shown in every mode: on stderr or, with --json, as a "warning" event.
+    func warn(_ warning: String) {
+        if mode == .json {
+            JSONLine.emit(["event": "warning", "message": warning])
+        } else {
+            Terminal.standardError("selfassemble: warning: " + warning)
         }
     }
 

@@ -98,6 +98,14 @@ enum ProgressText {
             lines.append("  motif: not reported for exact backpropagation (it trains W and b alone; V, Vbar, Wbar take no part); the metrics are in the file")
             return lines
         }
+        if !o.summary.rule.usesMotif {
+            // No development and no motif: what says how such a rule learns is how closely its
+            // update follows backpropagation's.
+            let alignment = o.summary.finalMotif.map { "level \($0.level) \(f($0.alignmentBP))" }.joined(separator: ", ")
+            lines.append("  motif: not reported for \(o.summary.rule.rawValue) (it trains W and b through its own feedback; V, Vbar, Wbar take no part); the metrics are in the file")
+            lines.append("  alignment_bp at the end (cosine of its update with backpropagation's): \(alignment)")
+            return lines
+        }
         lines.append("  motif assembly (thresholds: reciprocity \(c.thresholds.reciprocity), descending \(c.thresholds.descending), alignment_H \(c.thresholds.alignmentH), \(c.thresholds.consecutive) snapshots):")
         for m in o.summary.finalMotif {
             let i = m.level - 1

@@ -44,7 +44,13 @@ struct Simulate: ParsableCommand {
             start = .resume(path: resume)
         } else {
             let definition = try loadConnectome()
+            // Development applies only to rules that use the motif (as in compare and --compare-bp).
             var configuration = try circuit.resolved(over: try choice.applied(to: definition.configuration))
+            if !configuration.rule.usesMotif, let option = circuit.developmentOptionGiven {
+                // Kept a warning, not an error: one set of options can serve several rules.
+                reporter.warn("rule \(configuration.rule.rawValue) does not use the motif, so it has no development (only rule circuit has): \(option) is ignored")
+            }
+            configuration = configuration.withDevelopmentOnlyForMotif()
             if output.compareBP { configuration.compareBackprop = true }
             // The data's default normalization, stated in the stored configuration.
             configuration.normalization = configuration.normalization ?? DataLoader.defaultNormalization(path: configuration.data)

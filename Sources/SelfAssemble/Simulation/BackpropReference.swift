@@ -14,8 +14,7 @@ public enum BackpropReference {
                                      weightDecay: Float? = nil) -> SimulationConfiguration {
         var bp = circuit
         bp.rule = .bp
-        bp.developmentSteps = 0
-        bp.descendingSteps = 0
+        bp = bp.withDevelopmentOnlyForMotif()
         bp.compareBackprop = false
         if let weightDecay { bp.weightDecay = weightDecay }
         return bp

@@ -59,6 +59,18 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
 
     public init() {}
 
+    /// The configuration as its rule runs it. Development (both stages) shapes the motif's
+    /// V, Vbar, Wbar and, in the descending stage, W from spontaneous activity; a rule that does
+    /// not use the motif (``RuleKind/usesMotif``) has no development and learns from the random
+    /// initial circuit, so its steps are set to 0. `simulate`, `compare` and `--compare-bp` run this.
+    public func withDevelopmentOnlyForMotif() -> SimulationConfiguration {
+        guard !rule.usesMotif else { return self }
+        var c = self
+        c.developmentSteps = 0
+        c.descendingSteps = 0
+        return c
+    }
+
     public var dynamics: CircuitDynamics {
         CircuitDynamics(upstreamActivation: upstreamActivation, downstreamActivation: downstreamActivation, loss: loss)
     }
