@@ -13,14 +13,14 @@ enum TinyRun {
         c.sizes = [8, 6, 5, 3]
         c.ratios = [2]
         c.rule = rule
-        c.developmentSteps = rule == .bp ? 0 : 20
-        c.descendingSteps = rule == .bp ? 0 : 10
+        c.developmentSteps = 20
+        c.descendingSteps = 10
         c.epochs = 2
         c.batch = 8
         c.snapshotEvery = 5
         c.probeSize = 16
         c.thresholds = thresholds
-        return c
+        return c.withDevelopmentOnlyForMotif()
     }
 
     /// The synthetic task, normalized as asked (z-scored: /data holds statistics of its own).
@@ -51,9 +51,9 @@ enum TinyRun {
     @discardableResult
     static func write(to path: String, thresholds: AssemblyThresholds = AssemblyThresholds(), compare: Bool = true,
                       finish: Bool = true, compressionLevel: Int = 4, tunedWeightDecay: Float? = nil,
-                      normalization: Normalization = .none) throws -> Recorded {
+                      normalization: Normalization = .none, rule: RuleKind = .circuit) throws -> Recorded {
         let data = data(normalization: normalization)
-        var simulation = try Simulation(configuration: configuration(thresholds: thresholds), data: data)
+        var simulation = try Simulation(configuration: configuration(rule: rule, thresholds: thresholds), data: data)
         let metadata = try RunMetadata(simulation: simulation)
         let writer = try RunWriter(creating: path, metadata: metadata, compressionLevel: compressionLevel)
         var snapshots = [Snapshot]()
