@@ -93,7 +93,8 @@ final class CompareCommandTests: XCTestCase {
         }
     }
 
-    private let long = ["--rules", "bp,fa", "--seeds", "1", "--sizes", "64,32,10", "--epochs", "60", "--development-steps", "0",
+    // kolen-pollack: a continued run needs its learned feedback from the file.
+    private let long = ["--rules", "bp,kolen-pollack", "--seeds", "1", "--sizes", "64,32,10", "--epochs", "60", "--development-steps", "0",
                         "--descending-steps", "0", "--snapshot-every", "50"]
 
     /// Starts `compare` with `long` into `out` and sends `signal` a second after the first run file appeared.
@@ -117,8 +118,8 @@ final class CompareCommandTests: XCTestCase {
             XCTAssertTrue(last.contains("bp seed 1") && last.contains("interrupted") && last.contains("same `selfassemble compare`"), stderr)
             XCTAssertEqual(try RunReader(path: out.appendingPathComponent("bp-seed1.h5").path).status, "interrupted")
             if jobs == "2" {
-                XCTAssertTrue(last.contains("fa seed 1"), stderr)
-                XCTAssertEqual(try RunReader(path: out.appendingPathComponent("fa-seed1.h5").path).status, "interrupted")
+                XCTAssertTrue(last.contains("kolen-pollack seed 1"), stderr)
+                XCTAssertEqual(try RunReader(path: out.appendingPathComponent("kolen-pollack-seed1.h5").path).status, "interrupted")
             }
         }
     }
@@ -136,10 +137,15 @@ final class CompareCommandTests: XCTestCase {
             let again = try CommandRunner.run(["compare", "--jobs", jobs, "--out", out.path] + long, in: dir)
             XCTAssertEqual(again.status, 0, again.stderr)
             XCTAssertTrue(again.stderrLines.contains { $0.contains("bp seed 1") && $0.contains("continuing") }, again.stderr)
-            for rule in ["bp", "fa"] {
+            if jobs == "2" {
+                // Both ran at once, so both were interrupted: Kolen-Pollack continues with its learned B_l from the file.
+                XCTAssertTrue(again.stderrLines.contains { $0.contains("kolen-pollack seed 1") && $0.contains("continuing") }, again.stderr)
+            }
+            for rule in ["bp", "kolen-pollack"] {
                 let file = out.appendingPathComponent("\(rule)-seed1.h5").path
                 XCTAssertFalse(FileManager.default.fileExists(atPath: file + ".partial"))
                 try assertSameRun(reference.appendingPathComponent("\(rule)-seed1.h5").path, file)
+                try assertSameDatasets(reference.appendingPathComponent("\(rule)-seed1.h5").path, file)
             }
         }
     }

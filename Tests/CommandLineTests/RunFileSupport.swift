@@ -15,6 +15,13 @@ func assertSameRun(_ a: String, _ b: String, file: StaticString = #filePath, lin
             return
         }
     }
+    XCTAssertEqual(try ra.feedbackNames(), try rb.feedbackNames(), file: file, line: line)
+    for name in try ra.feedbackNames() {
+        for s in 0..<ra.snapshotCount where try ra.feedback(name, snapshot: s) != rb.feedback(name, snapshot: s) {
+            XCTFail("feedback \(name) differs at snapshot \(s)", file: file, line: line)
+            return
+        }
+    }
     for l in 1...(try ra.architecture().levels) {
         XCTAssertEqual(try ra.bias(level: l, snapshot: ra.snapshotCount - 1), try rb.bias(level: l, snapshot: rb.snapshotCount - 1),
                        file: file, line: line)
@@ -26,6 +33,25 @@ func assertSameRun(_ a: String, _ b: String, file: StaticString = #filePath, lin
     }
     XCTAssertEqual(try ra.onsets(), try rb.onsets(), file: file, line: line)
     XCTAssertEqual(try ra.summary(), try rb.summary(), file: file, line: line)
+}
+
+/// Asserts with h5py that two run files hold the same datasets with the same values, every one
+/// (weights, feedback, metrics, checkpoints, outcome), bit for bit (NaN equal to NaN).
+func assertSameDatasets(_ a: String, _ b: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let result = try PythonRunner.run("""
+        import sys, h5py, numpy as np
+        a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+        names = []
+        a.visititems(lambda name, obj: names.append(name) if isinstance(obj, h5py.Dataset) else None)
+        other = []
+        b.visititems(lambda name, obj: other.append(name) if isinstance(obj, h5py.Dataset) else None)
+        differ = [n for n in names if n not in b or a[n].shape != b[n].shape or a[n].dtype != b[n].dtype
+                  or not (np.array_equal(a[n][()], b[n][()], equal_nan=True) if a[n].dtype.kind in "fiu"
+                          else (a[n][()] == b[n][()]).all())]
+        print(len(names), "datasets;", "differ:", differ, "missing:", sorted(set(names) ^ set(other)))
+        """, arguments: [a, b])
+    XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+    XCTAssertTrue(result.stdout.contains("differ: [] missing: []"), "\(a) vs \(b): \(result.stdout)", file: file, line: line)
 }
 
 extension CommandRunner {
