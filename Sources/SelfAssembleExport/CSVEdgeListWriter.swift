@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Populations are the model's groups (U_0, D_2, ...) and ids the cell's index within its
 /// group; one row per synapse that passes the threshold, projection by projection in the
-/// model's order, then by target and source cell. Weights are printed with the fewest digits
+/// model's order (then the rule's feedback pathways, kind `feedback_B`, `feedback_Bdirect`, ...),
+/// then by target and source cell. Weights are printed with the fewest digits
 /// that read back as the same float32, so the file holds exactly the stored weights.
 struct CSVEdgeListWriter {
     static let fileName = "edges.csv"
@@ -33,11 +34,11 @@ struct CSVEdgeListWriter {
             }
             buffer = ""
         }
-        for (projection, matrix) in circuit.projections {
-            let prefix = projection.source.name + ","
-            let middle = "," + projection.target.name + ","
-            let suffix = "," + projection.kind.rawValue + ","
-            for synapse in circuit.synapses(matrix) {
+        for set in circuit.edgeSets {
+            let prefix = set.source.name + ","
+            let middle = "," + set.target.name + ","
+            let suffix = "," + set.population + ","
+            for synapse in circuit.synapses(set.weights) {
                 buffer += prefix + String(synapse.source) + middle + String(synapse.target) + suffix + String(describing: synapse.weight) + "\n"
                 rows += 1
                 if buffer.utf8.count > 1 << 20 { try flush() }

@@ -2,13 +2,14 @@ import Foundation
 import SelfAssemble
 
 /// Writes one snapshot as a SONATA circuit: nodes.h5 and node_types.csv (one node population
-/// per stream), edges.h5 and edge_types.csv (one edge population per projection kind), and
-/// circuit_config.json tying them together. The layout is documented in docs/export.md.
+/// per stream), edges.h5 and edge_types.csv (one edge population per projection kind, then one
+/// per kind of the rule's feedback pathways, e.g. feedback_B), and circuit_config.json tying
+/// them together. The layout is documented in docs/export.md.
 ///
 /// Node types are the model's groups (U_0 ... U_L, D_1 ... D_L; node_type_id = the group's
-/// position in that list) and edge types its projections (W_1, V_1, Vbar_1, W_2, ...;
-/// edge_type_id = the projection's position), so that a SONATA tool can tell levels apart
-/// from the type tables alone.
+/// position in that list) and edge types its projections (W_1, V_1, Vbar_1, W_2, ..., then the
+/// feedback pathways B_2, B_3, ...; edge_type_id = the position in ``ExportedCircuit/edgeSets``),
+/// so that a SONATA tool can tell levels apart from the type tables alone.
 struct SONATAWriter {
     static let nodesFile = "nodes.h5"
     static let edgesFile = "edges.h5"
@@ -18,10 +19,9 @@ struct SONATAWriter {
 
     let circuit: ExportedCircuit
 
-    /// The edge populations: one per projection kind that the circuit has (no Wbar with one level).
-    var edgePopulations: [ProjectionKind] {
-        ProjectionKind.allCases.filter { !circuit.projections(of: $0).isEmpty }
-    }
+    /// The edge populations: one per projection kind that the circuit has (no Wbar with one
+    /// level), then one per kind of the rule's feedback pathways (feedback_B, feedback_Bdirect, ...).
+    var edgePopulations: [String] { circuit.edgePopulations }
 
     /// Writes every file into `directory` (which exists and is empty) and returns the number
     /// of edges of each edge population.
@@ -70,24 +70,25 @@ struct SONATAWriter {
         let file = try SONATAHDF5File(creating: path)
         try file.createGroup("/edges")
         let ids = circuit.nodeIDs
-        let projectionOrder = circuit.architecture.projections
+        let sets = circuit.edgeSets
         var counts = [(population: String, edges: Int)]()
-        for kind in edgePopulations {
+        for population in edgePopulations {
             var sources = [Int](), targets = [Int](), types = [Int64](), weights = [Float]()
             var sourceStream = SelfAssemble.Stream.upstream, targetStream = SelfAssemble.Stream.upstream
-            for (projection, matrix) in circuit.projections(of: kind) {
-                sourceStream = projection.source.stream
-                targetStream = projection.target.stream
-                let sourceOffset = ids.offset(of: projection.source), targetOffset = ids.offset(of: projection.target)
-                let typeID = Int64(projectionOrder.firstIndex(of: projection)!)
-                for synapse in circuit.synapses(matrix) {
+            // The edge type of a set is its position in edgeSets (edge_types.csv).
+            for (typeID, set) in sets.enumerated() where set.population == population {
+                sourceStream = set.source.stream
+                targetStream = set.target.stream
+                let sourceOffset = ids.offset(of: set.source), targetOffset = ids.offset(of: set.target)
+                let typeID = Int64(typeID)
+                for synapse in circuit.synapses(set.weights) {
                     sources.append(sourceOffset + synapse.source)
                     targets.append(targetOffset + synapse.target)
                     types.append(typeID)
                     weights.append(synapse.weight)
                 }
             }
-            let root = "/edges/" + kind.rawValue
+            let root = "/edges/" + population
             try file.createGroup(root)
             try file.writeVector(sources.map { UInt64($0) }, at: root + "/source_node_id")
             try file.writeStringAttribute(on: root + "/source_node_id", "node_population", Self.population(sourceStream))
@@ -105,7 +106,7 @@ struct SONATAWriter {
                 try file.writePairs(index.nodeToRanges, at: root + "/indices/\(name)/node_id_to_ranges")
                 try file.writePairs(index.rangeToEdges, at: root + "/indices/\(name)/range_to_edge_id")
             }
-            counts.append((kind.rawValue, weights.count))
+            counts.append((population, weights.count))
         }
         try file.close()
         return counts
@@ -131,8 +132,8 @@ struct SONATAWriter {
 
     private func edgeTypes() -> String {
         var lines = ["edge_type_id population projection kind level source_group target_group compartment"]
-        for (typeID, projection) in circuit.architecture.projections.enumerated() {
-            lines.append("\(typeID) \(projection.kind.rawValue) \(projection.name) \(projection.kind.rawValue) \(projection.level) \(projection.source.name) \(projection.target.name) \(projection.compartment.rawValue)")
+        for (typeID, set) in circuit.edgeSets.enumerated() {
+            lines.append("\(typeID) \(set.population) \(set.name) \(set.kind) \(set.level) \(set.source.name) \(set.target.name) \(set.compartment)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -140,7 +141,7 @@ struct SONATAWriter {
     private func circuitConfig() throws -> String {
         let nodePopulations = [NodeIDs.upstreamPopulation, NodeIDs.downstreamPopulation]
             .map { "\"\($0)\": {\"type\": \"point_neuron\"}" }.joined(separator: ", ")
-        let edgePopulationsJSON = edgePopulations.map { "\"\($0.rawValue)\": {\"type\": \"chemical\"}" }.joined(separator: ", ")
+        let edgePopulationsJSON = edgePopulations.map { "\"\($0)\": {\"type\": \"chemical\"}" }.joined(separator: ", ")
         let source = try Self.jsonString(circuit.runPath)
         return """
             {

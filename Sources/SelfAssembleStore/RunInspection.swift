@@ -28,6 +28,39 @@ public struct RunInspection: Equatable, Sendable, Codable {
         public var cols: Int
     }
 
+    /// A feedback projection the learning rule owns (/feedback/NAME; ``FeedbackProjection``).
+    public struct FeedbackInfo: Equatable, Sendable, Codable {
+        public var name: String
+        /// What the name says, for names the rules of this version use; nil otherwise.
+        public var kind: String?
+        public var level: Int?
+        /// "pathway", "magnitudes" or "bias".
+        public var role: String?
+        /// The source population (nil for a bias), e.g. "U_2".
+        public var source: String?
+        public var target: String?
+        public var meaning: String?
+        /// Target cells (rows) and source cells (columns) of one snapshot's matrix.
+        public var rows: Int
+        public var cols: Int
+        /// The completed snapshots that hold it (every one, in a file selfassemble wrote).
+        public var snapshots: Int
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(level, forKey: .level)
+            try c.encode(role, forKey: .role)
+            try c.encode(source, forKey: .source)
+            try c.encode(target, forKey: .target)
+            try c.encode(meaning, forKey: .meaning)
+            try c.encode(rows, forKey: .rows)
+            try c.encode(cols, forKey: .cols)
+            try c.encode(snapshots, forKey: .snapshots)
+        }
+    }
+
     public struct SnapshotInfo: Equatable, Sendable, Codable {
         public var count: Int
         public var steps: [Int]
@@ -113,6 +146,9 @@ public struct RunInspection: Equatable, Sendable, Codable {
     public var levels: Int
     public var populations: [PopulationInfo]
     public var projections: [ProjectionInfo]
+    /// The rule's feedback projections (/feedback), in storage order; empty for rules without
+    /// any and for files written before they were stored.
+    public var feedback: [FeedbackInfo]
     public var snapshots: SnapshotInfo
     /// Every metric's value at the last snapshot, in storage order (empty with no snapshot).
     public var lastMetrics: [MetricValue]
@@ -153,6 +189,13 @@ public struct RunInspection: Equatable, Sendable, Codable {
             ProjectionInfo(name: $0.name, kind: $0.kind.rawValue, level: $0.level, source: $0.source.name,
                            target: $0.target.name, compartment: $0.compartment.rawValue, rows: $0.rows, cols: $0.cols)
         }
+        feedback = try reader.storedFeedback().map { stored in
+            let described = FeedbackProjection(name: stored.name, levels: architecture.levels)
+            return FeedbackInfo(name: stored.name, kind: described?.kind, level: described?.level, role: described?.role.rawValue,
+                                source: described?.sourceLevel.map { "U_\($0)" }, target: described.map { "U_\($0.targetLevel)" },
+                                meaning: described?.meaning, rows: stored.rows, cols: stored.cols,
+                                snapshots: min(stored.entries, reader.snapshotCount))
+        }
         snapshots = SnapshotInfo(count: reader.snapshotCount, steps: try reader.steps(),
                                  phases: try reader.phases().map(\.rawValue), epochs: try reader.epochs())
         let last = reader.snapshotCount - 1
@@ -186,6 +229,7 @@ public struct RunInspection: Equatable, Sendable, Codable {
         try c.encode(levels, forKey: .levels)
         try c.encode(populations, forKey: .populations)
         try c.encode(projections, forKey: .projections)
+        try c.encode(feedback, forKey: .feedback)
         try c.encode(snapshots, forKey: .snapshots)
         try c.encode(lastMetrics, forKey: .lastMetrics)
         try c.encode(thresholds, forKey: .thresholds)

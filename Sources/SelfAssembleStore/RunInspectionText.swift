@@ -38,6 +38,15 @@ extension RunInspection {
                          + "\(p.source) -> \(p.target)".padding(toLength: 14, withPad: " ", startingAt: 0)
                          + p.compartment.padding(toLength: 8, withPad: " ", startingAt: 0) + shape)
         }
+        field("feedback", feedbackSummary())
+        for f in feedback {
+            let ends = f.source.map { "\($0) -> \(f.target ?? "?")" } ?? f.target.map { "bias of \($0)" } ?? "?"
+            lines.append("  " + f.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + ends.padding(toLength: 14, withPad: " ", startingAt: 0)
+                         + "\(f.rows) x \(f.cols)".padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + (f.snapshots == snapshots.count ? "" : "at \(f.snapshots) of \(snapshots.count) snapshots; ")
+                         + (f.meaning ?? "a projection this selfassemble does not describe"))
+        }
         field("snapshots", snapshotSummary())
 
         if let step = lastStep {
@@ -72,6 +81,20 @@ extension RunInspection {
             if case .string(let text)? = fields[key] { return "\(key)=\(text)" }
             return "\(key)=\(fields[key]!.description)"
         }
+    }
+
+    /// "2 of rule kolen-pollack (target x source cells), at every snapshot", or why there are none.
+    private func feedbackSummary() -> String {
+        var rule: String?
+        if case .object(let fields)? = configuration, case .string(let name)? = fields["rule"] { rule = name }
+        guard !feedback.isEmpty else {
+            guard let rule, let kind = RuleKind(rawValue: rule), !kind.usesMotif, kind != .bp else {
+                return "none (rule \(rule ?? "?") owns no feedback projections)"
+            }
+            return "none stored (the file was written before they were; rule \(rule) \(kind.learnsFeedback ? "learns them, so the run cannot be continued" : "rebuilds them from the seed"))"
+        }
+        let everywhere = feedback.allSatisfy { $0.snapshots == snapshots.count }
+        return "\(feedback.count) of rule \(rule ?? "?") (target x source cells)" + (everywhere ? ", at every snapshot" : "")
     }
 
     private func snapshotSummary() -> String {

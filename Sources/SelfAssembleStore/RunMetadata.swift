@@ -57,11 +57,14 @@ public struct StoredFeedback: Equatable, Sendable {
     public var name: String
     public var rows: Int
     public var cols: Int
+    /// Entries along the snapshot axis, as read from a file (0 for a run not yet written).
+    public var entries: Int
 
-    public init(name: String, rows: Int, cols: Int) {
+    public init(name: String, rows: Int, cols: Int, entries: Int = 0) {
         self.name = name
         self.rows = rows
         self.cols = cols
+        self.entries = entries
     }
 
     /// Every entry of the circuit's feedback, in the order of ``FeedbackProjection/ordered(_:)``.

@@ -153,7 +153,7 @@ public final class RunReader {
             let what = "/feedback/\(name) in \(path)"
             let shape = try HDF5.shape(of: try HDF5.openDataset(group, name, in: path), what)
             guard shape.count == 3 else { throw StoreError("\(what) is not a series of matrices (shape \(shape))") }
-            return StoredFeedback(name: name, rows: shape[1], cols: shape[2])
+            return StoredFeedback(name: name, rows: shape[1], cols: shape[2], entries: shape[0])
         }
     }
 

@@ -7,8 +7,9 @@ import XCTest
 /// A tiny but real run to export: sizes [8, 6, 5, 3] (three levels, so every projection kind
 /// occurs, Wbar at two levels), 20 development steps and 2 epochs, a snapshot every 5 steps.
 enum ExportFixture {
-    static func configuration(sizes: [Int] = [8, 6, 5, 3]) -> SimulationConfiguration {
+    static func configuration(sizes: [Int] = [8, 6, 5, 3], rule: RuleKind = .circuit) -> SimulationConfiguration {
         var c = SimulationConfiguration()
+        c.rule = rule
         c.seed = 5
         c.sizes = sizes
         c.ratios = [2]
@@ -18,16 +19,16 @@ enum ExportFixture {
         c.batch = 8
         c.snapshotEvery = 5
         c.probeSize = 16
-        return c
+        return c.withDevelopmentOnlyForMotif()
     }
 
     /// Writes a finished run to `path` and returns the snapshots it stored.
     @discardableResult
-    static func writeRun(to path: String, sizes: [Int] = [8, 6, 5, 3]) throws -> [Snapshot] {
+    static func writeRun(to path: String, sizes: [Int] = [8, 6, 5, 3], rule: RuleKind = .circuit) throws -> [Snapshot] {
         var task = GaussianClusters(features: sizes[0], classes: sizes.last!)
         task.trainSamples = 48
         task.testSamples = 24
-        var simulation = try Simulation(configuration: configuration(sizes: sizes), data: task.generate(seed: 5))
+        var simulation = try Simulation(configuration: configuration(sizes: sizes, rule: rule), data: task.generate(seed: 5))
         let writer = try RunWriter(creating: path, metadata: try RunMetadata(simulation: simulation))
         var snapshots = [Snapshot]()
         let summary = try simulation.run { event in

@@ -34,9 +34,11 @@ final class FeedbackStoreTests: XCTestCase {
         let kp = try RunReader(path: directory.file("kolen-pollack.h5"))
         XCTAssertNotEqual(try kp.feedback("B_2", snapshot: 0), try kp.feedback("B_2", snapshot: kp.snapshotCount - 1))
         // Shapes: B_l is n_{l-1} x n_l, Bdirect_l n_l x n_L (sizes 8, 6, 5, 3).
-        XCTAssertEqual(try kp.storedFeedback(), [StoredFeedback(name: "B_2", rows: 6, cols: 5), StoredFeedback(name: "B_3", rows: 5, cols: 3)])
+        let n = kp.snapshotCount
+        XCTAssertEqual(try kp.storedFeedback(), [StoredFeedback(name: "B_2", rows: 6, cols: 5, entries: n), StoredFeedback(name: "B_3", rows: 5, cols: 3, entries: n)])
         let dfa = try RunReader(path: directory.file("dfa.h5"))
-        XCTAssertEqual(try dfa.storedFeedback(), [StoredFeedback(name: "Bdirect_1", rows: 6, cols: 3), StoredFeedback(name: "Bdirect_2", rows: 5, cols: 3)])
+        XCTAssertEqual(try dfa.storedFeedback(), [StoredFeedback(name: "Bdirect_1", rows: 6, cols: 3, entries: n),
+                                                  StoredFeedback(name: "Bdirect_2", rows: 5, cols: 3, entries: n)])
     }
 
     /// A name no rule of this version uses is stored and validated from the matrix it holds.
@@ -151,5 +153,33 @@ final class FeedbackStoreTests: XCTestCase {
         XCTAssertTrue(errors.contains { $0.hasPrefix("/feedback/B_2: ") && $0.contains("has shape [\(snapshots), 5, 6], expected [S, 6, 5]") }, "\(errors)")
         XCTAssertTrue(errors.contains { $0.hasPrefix("/feedback/B_3: ") && $0.contains("is int32, expected float32") }, "\(errors)")
         assertStoreError(["/feedback/B_2", "damaged"]) { _ = try RunReader(path: partial).resumePoint() }
+    }
+
+    func testInspectListsTheFeedbackProjections() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("frsf.h5")
+        let recorded = try TinyRun.write(to: path, compare: false, rule: .frsf)
+        let inspection = try RunInspection(path: path)
+        XCTAssertEqual(inspection.feedback.map(\.name), ["B_2", "R_2", "B_3", "R_3"])
+        let b3 = try XCTUnwrap(inspection.feedback.first { $0.name == "B_3" })
+        XCTAssertEqual([b3.source, b3.target, b3.role, b3.kind], ["U_3", "U_2", "pathway", "B"])
+        XCTAssertEqual([b3.rows, b3.cols, b3.snapshots, b3.level], [5, 3, recorded.snapshots.count, 3])
+        XCTAssertEqual(inspection.feedback.first { $0.name == "R_2" }?.role, "magnitudes")
+        let text = inspection.text()
+        XCTAssertTrue(text.contains("feedback       4 of rule frsf (target x source cells), at every snapshot"), text)
+        XCTAssertTrue(text.contains("  B_3         U_3 -> U_2    5 x 3       feedback U_3 -> U_2"), text)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inspection.json().utf8)) as? [String: Any])
+        let listed = try XCTUnwrap(json["feedback"] as? [[String: Any]])
+        XCTAssertEqual(listed.map { $0["name"] as? String }, ["B_2", "R_2", "B_3", "R_3"])
+        XCTAssertEqual(listed[0]["snapshots"] as? Int, recorded.snapshots.count)
+
+        // Without /feedback: the text says why and what continuing would do.
+        try removeFeedback(path)
+        let old = try RunInspection(path: path)
+        XCTAssertEqual(old.feedback, [])
+        XCTAssertTrue(old.text().contains("none stored (the file was written before they were; rule frsf rebuilds them from the seed)"), old.text())
+        try TinyRun.write(to: directory.file("circuit.h5"), compare: false)
+        let circuit = try RunInspection(path: directory.file("circuit.h5")).text()
+        XCTAssertTrue(circuit.contains("feedback       none (rule circuit owns no feedback projections)"), circuit)
     }
 }

@@ -3,7 +3,8 @@
 Usage: check_sonata.py RUN_FILE EXPORT_DIR SNAPSHOT_INDEX THRESHOLD
 
 The expected circuit is computed here, independently of the exporter, from the run file read
-with h5py: the weights of every projection at the snapshot, populations laid end to end per
+with h5py: the weights of every projection at the snapshot (and of every feedback pathway the
+rule owns, /feedback/* with role "pathway", as edge population feedback_<kind>), populations laid end to end per
 stream (upstream: U_0 ... U_L, downstream: D_1 ... D_L), matrix entry [r, c] a synapse from
 source cell c to target cell r, kept when |w| >= threshold (every entry when the threshold
 is 0). libsonata then has to agree on everything: populations and sizes, source and target
@@ -32,27 +33,30 @@ def expected_circuit(run_path, snapshot, threshold):
         down_offset = {("D", l): sum(m[: l - 1]) for l in range(1, levels + 1)}
         offsets = {**up_offset, **down_offset}
         circuit = {}
+
+        def add(population, d):
+            """Adds the synapses of dataset d at the snapshot to an edge population."""
+            weights = d[snapshot]
+            src, tgt = d.attrs["source"], d.attrs["target"]
+            s_key, t_key = (src[0], int(src[2:])), (tgt[0], int(tgt[2:]))
+            streams = ("upstream" if src[0] == "U" else "downstream", "upstream" if tgt[0] == "U" else "downstream")
+            edges = circuit.setdefault(population, (streams[0], streams[1], []))[2]
+            rows, cols = weights.shape
+            for r in range(rows):
+                for c in range(cols):
+                    w = weights[r, c]
+                    if threshold == 0 or abs(w) >= threshold:
+                        edges.append((offsets[s_key] + c, offsets[t_key] + r, w))
+
         for kind in KINDS:
-            edges = []
-            populations = None
             for l in range(1, levels + 1):
                 name = "%s_%d" % (kind, l)
-                if name not in f["projections"]:
-                    continue
-                d = f["projections/" + name]
-                weights = d[snapshot]
-                src, tgt = d.attrs["source"], d.attrs["target"]
-                s_key, t_key = (src[0], int(src[2:])), (tgt[0], int(tgt[2:]))
-                populations = ("upstream" if src[0] == "U" else "downstream",
-                               "upstream" if tgt[0] == "U" else "downstream")
-                rows, cols = weights.shape
-                for r in range(rows):
-                    for c in range(cols):
-                        w = weights[r, c]
-                        if threshold == 0 or abs(w) >= threshold:
-                            edges.append((offsets[s_key] + c, offsets[t_key] + r, w))
-            if populations is not None:
-                circuit[kind] = (populations[0], populations[1], edges)
+                if name in f["projections"]:
+                    add(kind, f["projections/" + name])
+        for name in f.get("feedback", {}):
+            d = f["feedback/" + name]
+            if d.attrs.get("role") == "pathway":
+                add("feedback_" + d.attrs["kind"], d)
     return circuit, {"upstream": sum(n), "downstream": sum(m)}, n, m
 
 
