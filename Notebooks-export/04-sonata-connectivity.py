@@ -13,6 +13,11 @@
 # | `Vbar` | downstream -> upstream | Vbar_l: D_l -> U_l (apical) |
 # | `Wbar` | downstream -> upstream | Wbar_l: D_l -> U_{l-1} (apical), l >= 2 |
 #
+# A run of a rule with feedback projections of its own (fa, dfa, usf, brsf, frsf,
+# kolen-pollack: docs/rules.md) adds one edge population per kind of them, `feedback_B`
+# (B_l: U_l -> U_{l-1}, the feedback that replaces W_l^T) or `feedback_Bdirect` (Bdirect_l:
+# U_L -> U_l, direct feedback alignment), upstream -> upstream; they get their own section below.
+#
 # This notebook reads the export back with h5py alone (libsonata is used too when it is
 # installed, not required), checks the groups SONATA requires, and draws each edge population as
 # a connectivity matrix, **target x source** (the orientation of the run file's weight matrices),
@@ -212,26 +217,54 @@ def symmetric_limit(values):
 
 cmap = plt.get_cmap("RdBu_r").copy()
 cmap.set_bad("0.85")
-names = [name for name in ("W", "V", "Vbar", "Wbar") if name in edges]
-columns = 2 if len(names) > 2 else len(names)
-rows = -(-len(names) // columns)
-fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 5.2 * rows), squeeze=False)
-for ax in axes.flat[len(names):]:
-    ax.set_visible(False)
 matrices = {}
-for ax, name in zip(axes.flat, names):
-    matrix = matrices[name] = connectivity(name)
-    limit = symmetric_limit(matrix) or 1.0
-    image = ax.imshow(matrix, cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest", aspect="auto")
+
+
+def draw_populations(names, title, figure):
+    """One connectivity matrix per edge population in `names`, two per row, saved as `figure`."""
+    columns = 2 if len(names) > 2 else len(names)
+    rows = -(-len(names) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 5.2 * rows), squeeze=False)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    for ax, name in zip(axes.flat, names):
+        matrix = matrices[name] = connectivity(name)
+        limit = symmetric_limit(matrix) or 1.0
+        image = ax.imshow(matrix, cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest", aspect="auto")
+        e = edges[name]
+        draw_groups(ax, groups[e["target_population"]], groups[e["source_population"]])
+        ax.set_title(f"{name}: {e['source_population']} -> {e['target_population']} ({len(e['weight'])} edges)", fontsize=9)
+        ax.set_xlabel(f"source ({e['source_population']} node id)")
+        ax.set_ylabel(f"target ({e['target_population']} node id)")
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label="syn_weight")
+    fig.suptitle(f"{title}, step {origin.get('step', '?')} of {origin.get('run_file', '?')}")
+    fig.tight_layout()
+    save_and_show(fig, figure)
+
+
+names = [name for name in ("W", "V", "Vbar", "Wbar") if name in edges]
+draw_populations(names, "SONATA edge populations", "04-edge-populations.png")
+
+# %% [markdown]
+# ## The rule's feedback projections
+#
+# The edge populations `feedback_<kind>` hold the feedback pathways the learning rule owns at the
+# exported snapshot (the run file's `/feedback/<name>`, docs/hdf5-format.md): B_l from U_l to
+# U_{l-1}, one block above W_l's transpose, or Bdirect_l from the top U_L to U_l. With feedback
+# alignment B_l stays random and W_l comes to align with B_l^T; with Kolen-Pollack B_l itself
+# learns and converges to W_l^T. frSF's magnitudes R_l and target propagation's biases c_l are not
+# synapses and stay in the run file. A circuit or bp run has none.
+
+# %%
+feedback_names = sorted(name for name in edges if name.startswith("feedback_"))
+if not feedback_names:
+    print("no feedback edge populations: the rule owns no feedback projections (circuit, bp), or the run file predates them")
+for name in feedback_names:
     e = edges[name]
-    draw_groups(ax, groups[e["target_population"]], groups[e["source_population"]])
-    ax.set_title(f"{name}: {e['source_population']} -> {e['target_population']} ({len(e['weight'])} edges)", fontsize=9)
-    ax.set_xlabel(f"source ({e['source_population']} node id)")
-    ax.set_ylabel(f"target ({e['target_population']} node id)")
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label="syn_weight")
-fig.suptitle(f"SONATA edge populations, step {origin.get('step', '?')} of {origin.get('run_file', '?')}")
-fig.tight_layout()
-save_and_show(fig, "04-edge-populations.png")
+    projections = sorted({edge_types[int(t)]["projection"] for t in np.unique(e["type"])})
+    print(f"{name}: {e['source_population']} -> {e['target_population']}, {len(e['weight'])} edges, projections {', '.join(projections)}")
+if feedback_names:
+    draw_populations(feedback_names, "the rule's feedback edge populations", "04-feedback-populations.png")
 
 # %% [markdown]
 # ## All node populations as one block matrix
@@ -305,25 +338,27 @@ save_and_show(fig, "04-group-matrix.png")
 # ## Cross-check with the run file (when it is at hand)
 #
 # Every block must be exactly the stored float32 matrix of its projection at the exported snapshot
-# (`/projections/<name>[snapshot_index]`, target x source), up to the export's threshold.
+# (`/projections/<name>[snapshot_index]`, or `/feedback/<name>` for the rule's feedback; target x
+# source), up to the export's threshold.
 
 # %%
 same_run = os.path.basename(str(origin.get("run_file", ""))) == os.path.basename(RUN)
 if os.path.exists(RUN) and same_run and "snapshot_index" in origin:
     index, threshold = int(origin["snapshot_index"]), float(origin.get("threshold", 0.0))
     with h5py.File(RUN, "r") as f:
-        for name in names:
+        for name in names + feedback_names:
             e = edges[name]
             rows, cols = groups[e["target_population"]], groups[e["source_population"]]
+            stored = "feedback" if name.startswith("feedback_") else "projections"
             for type_id in np.unique(e["type"]):
                 row = edge_types[int(type_id)]
-                projection = f[f"projections/{row['projection']}"][index]
+                projection = f[f"{stored}/{row['projection']}"][index]
                 (t0, tn), = [(a, n) for g, a, n in rows if g == row["target_group"]]
                 (s0, sn), = [(a, n) for g, a, n in cols if g == row["source_group"]]
                 exported = np.nan_to_num(matrices[name][t0:t0 + tn, s0:s0 + sn], nan=0.0)
                 expected = np.where(np.abs(projection) >= threshold, projection, 0.0)
                 assert np.array_equal(exported, expected), f"{row['projection']} differs from the run file"
-    print(f"every projection matches {RUN} at snapshot {index} exactly")
+    print(f"every projection ({', '.join(names + feedback_names)}) matches {RUN} at snapshot {index} exactly")
 else:
     print(f"cross-check skipped: the export came from {origin.get('run_file')!r}, RUN is {RUN!r}"
           + ("" if os.path.exists(RUN) else " (not found)"))

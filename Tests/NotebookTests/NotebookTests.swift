@@ -112,6 +112,34 @@ final class NotebookTests: XCTestCase {
         XCTAssertTrue(versionOneComparison.contains("no /comparison/bp_tuned in the circuit run"), versionOneComparison)
     }
 
+    /// The SONATA notebook lists and draws the edge populations of a rule's feedback (Kolen-Pollack's
+    /// B_2, B_3 as feedback_B) and checks them against /feedback; a circuit export has none.
+    func testTheSONATANotebookShowsTheRulesFeedback() throws {
+        let python = try Python.interpreter()
+        try Python.require(["h5py", "numpy", "matplotlib"], python: python, optional: false)
+        let fixture = try Fixture.shared()
+        let figures = fixture.directory.appendingPathComponent("figures-feedback")
+        func run(run: URL, sonata: URL) throws -> String {
+            var environment = fixture.environment(figures: figures)
+            environment["MPLBACKEND"] = "Agg"
+            environment["SELFASSEMBLE_RUN"] = run.path
+            environment["SELFASSEMBLE_SONATA"] = sonata.path
+            let script = Self.notebooksDirectory.appendingPathComponent("04-sonata-connectivity.py").path
+            let result = try Process.capture(python, [script], in: Self.notebooksDirectory, environment: environment, timeout: 180)
+            XCTAssertEqual(result.status, 0, "04-sonata-connectivity.py on \(run.lastPathComponent) failed:\n\(result.stderr.suffix(3000))")
+            return result.stdout
+        }
+        let feedback = try run(run: fixture.feedbackRun, sonata: fixture.feedbackSonata)
+        // Sizes 16, 24, 24, 4: B_2 is 24 x 24, B_3 24 x 4.
+        for fragment in ["feedback_B: upstream -> upstream, \(24 * 24 + 24 * 4) edges, projections B_2, B_3",
+                         "every projection (W, V, Vbar, Wbar, feedback_B) matches"] {
+            XCTAssertTrue(feedback.contains(fragment), "04-sonata-connectivity.py does not say '\(fragment)':\n\(feedback)")
+        }
+        assertFigures(["04-feedback-populations.png", "04-edge-populations.png"], in: figures, of: "04-sonata-connectivity.py")
+        let circuit = try run(run: fixture.run, sonata: fixture.sonata)
+        XCTAssertTrue(circuit.contains("no feedback edge populations"), circuit)
+    }
+
     func testPercentCopiesRunHeadlessAndWriteEveryFigure() throws {
         let python = try Python.interpreter()
         try Python.require(["h5py", "numpy", "matplotlib"], python: python, optional: false)
@@ -168,6 +196,9 @@ struct Fixture {
     var bpRun: URL { directory.appendingPathComponent("bp.h5") }
     var sonata: URL { directory.appendingPathComponent("circuit") }
     var versionOneRun: URL { directory.appendingPathComponent("version1.h5") }
+    /// A Kolen-Pollack run (the rule's feedback B_l in /feedback) and its SONATA export.
+    var feedbackRun: URL { directory.appendingPathComponent("kolen-pollack.h5") }
+    var feedbackSonata: URL { directory.appendingPathComponent("kolen-pollack-circuit") }
 
     nonisolated(unsafe) private static var cached: Result<Fixture, Error>?
 
@@ -191,6 +222,8 @@ struct Fixture {
             ["simulate"] + NotebookTests.simulateArguments + ["--rule", "bp", "--out", fixture.bpRun.path],
             ["simulate"] + NotebookTests.simulateArguments + NotebookTests.versionOneArguments + ["--out", fixture.versionOneRun.path],
             ["export", fixture.run.path, fixture.sonata.path, "--format", "sonata", "--step", "last"],
+            ["simulate"] + NotebookTests.simulateArguments + ["--rule", "kolen-pollack", "--out", fixture.feedbackRun.path],
+            ["export", fixture.feedbackRun.path, fixture.feedbackSonata.path, "--format", "sonata", "--step", "last"],
         ]
         for arguments in steps {
             let result = try Process.capture(binary, arguments, in: directory, timeout: 120)
