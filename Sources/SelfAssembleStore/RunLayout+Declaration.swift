@@ -192,7 +192,11 @@ extension RunLayout {
         LayoutGroup(
             name: RunLayout.feedback, presence: .optional, holds: "the rule's feedback projections",
             createdAt: { $0.isCreation && !shape.feedback.isEmpty },
-            attributes: [.description("the feedback projections the learning rule owns (docs/hdf5-format.md), one matrix per snapshot: target cells x source cells")],
+            attributes: [
+                .description("the feedback projections the learning rule owns (docs/hdf5-format.md), one matrix per snapshot: target cells x source cells"),
+                // What the group must hold: a dataset lost from it is then named by the validator.
+                .atCreation(Feedback.projections, .string) { _ in .string(shape.feedback.map(\.name).joined(separator: ",")) },
+            ],
             datasets: shape.feedback.map { entry in
                 LayoutDataset(
                     name: entry.name, type: .float32, shape: .perSnapshot(trailing: [entry.rows, entry.cols]),

@@ -51,6 +51,11 @@ public enum RunLayout {
     /// B_l, Bdirect_l, R_l, Q_l, c_l, ...), one matrix per snapshot. Absent for rules without
     /// any and in files written before it existed.
     public static let feedback = "feedback"
+
+    public enum Feedback {
+        /// Attribute of /feedback: the names of its datasets, comma-separated, in storage order.
+        public static let projections = "projections"
+    }
     public static let snapshots = "snapshots"
     public static let metrics = "metrics"
     public static let assembly = "assembly"

@@ -79,7 +79,11 @@ extension RunLayoutChecker {
         let location = "/" + RunLayout.feedback
         guard HDF5Introspection.objectKind(file, RunLayout.feedback) == .group,
               let group = quietly({ try HDF5.openGroup(self.file, RunLayout.feedback, in: self.path) }) else { return [] }
-        let names = (try? HDF5.linkNames(group, location)) ?? []
+        // The datasets present, and those the group's `projections` attribute says it holds.
+        let present = (try? HDF5.linkNames(group, location)) ?? []
+        let listed = quietly { try group.stringAttribute(RunLayout.Feedback.projections, of: location) }?
+            .split(separator: ",").map(String.init) ?? []
+        let names = listed + present.filter { !listed.contains($0) }
         return names.map { name in
             if let projection = FeedbackProjection(name: name, levels: levels), upstream.allSatisfy({ $0 != nil }) {
                 let shape = projection.shape(upstreamSizes: upstream.map { $0! })

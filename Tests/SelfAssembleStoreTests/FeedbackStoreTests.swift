@@ -153,6 +153,19 @@ final class FeedbackStoreTests: XCTestCase {
         XCTAssertTrue(errors.contains { $0.hasPrefix("/feedback/B_2: ") && $0.contains("has shape [\(snapshots), 5, 6], expected [S, 6, 5]") }, "\(errors)")
         XCTAssertTrue(errors.contains { $0.hasPrefix("/feedback/B_3: ") && $0.contains("is int32, expected float32") }, "\(errors)")
         assertStoreError(["/feedback/B_2", "damaged"]) { _ = try RunReader(path: partial).resumePoint() }
+
+        // A projection lost from /feedback: named by the validator, and continuing says what is missing.
+        let (lost, _) = try interruptedAndWhole(.frsf, in: directory)
+        try ForeignFile.modify(lost) { file in XCTAssertGreaterThanOrEqual(H5Ldelete(file, "feedback/R_3", sa_H5P_DEFAULT()), 0) }
+        let missing = try RunValidator.report(path: lost).errors.map(\.description)
+        XCTAssertEqual(missing, ["/feedback/R_3: missing dataset (float32)"])
+        let point = try RunReader(path: lost).resumePoint()
+        XCTAssertThrowsError(try Simulation(configuration: point.configuration, data: TinyRun.data(), resumingFrom: point.checkpoint,
+                                            circuit: point.circuit)) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains("(B_2, R_2, B_3)") && message.contains("(B_2, R_2, B_3, R_3)") && message.contains("cannot be continued"), message)
+            XCTAssertFalse(message.contains("\n"), message)
+        }
     }
 
     func testInspectListsTheFeedbackProjections() throws {
