@@ -53,12 +53,24 @@ struct SimulationRun {
     let start: Start
     let reporter: ProgressReporter
 
+    /// Sets the run's OpenBLAS threads. A count the library cannot run (beyond the MAX_THREADS
+    /// it was built with) is an error, not a silent cap: the run file records the count, and
+    /// only the same count reproduces the run bit for bit.
+    static func useThreads(_ threads: Int) throws {
+        BLAS.setThreads(threads)
+        let available = BLAS.threads
+        guard available == threads else {
+            throw ConfigurationError("--threads \(threads) is more than this OpenBLAS can run (at most \(available) threads, the MAX_THREADS it was built with): use 1 to \(available)")
+        }
+    }
+
     func execute() throws -> SimulationOutcome {
         let started = Date()
         SignalMonitor.install()
         switch start {
         case .new(let configuration, let outputPath, let overwrite, let compressionLevel, let connectome):
-            BLAS.setThreads(configuration.threads)
+            try MemoryEstimate.check(configuration.validated())
+            try Self.useThreads(configuration.threads)
             let data = try Self.loadData(configuration)
             var simulation = try Simulation(configuration: configuration, data: data)
             var metadata = try RunMetadata(simulation: simulation)
@@ -75,7 +87,7 @@ struct SimulationRun {
         case .resume(let path):
             // The reader is closed before the writer opens the file (HDF5 shares one open file per process).
             let point = try RunReader(path: path).resumePoint()
-            BLAS.setThreads(point.configuration.threads)
+            try Self.useThreads(point.configuration.threads)
             let data = try Self.loadData(point.configuration)
             guard data.description == point.metadata.dataDescription else {
                 throw ConfigurationError("the data have changed since \(path) was started (then: \(point.metadata.dataDescription); now: \(data.description)): a continued run must see the same data")
