@@ -1,4 +1,5 @@
 import CZlib
+import Foundation
 
 /// Un-gzipping in memory with zlib.
 ///
@@ -6,6 +7,15 @@ import CZlib
 /// inflates a file's bytes at once rather than streaming. Concatenated gzip members (what
 /// `cat a.gz b.gz` makes, and what `gunzip` accepts) are inflated one after another.
 public enum Gzip {
+    /// The largest inflated size ``decompress(_:source:limit:)`` accepts by default: half of
+    /// this machine's memory (MNIST's largest file inflates to 47 MB).
+    public static var defaultLimit: Int { Int(min(ProcessInfo.processInfo.physicalMemory / 2, UInt64(Int.max))) }
+
+    static func describe(_ bytes: Int) -> String {
+        bytes >= 1 << 30 ? String(format: "%.1f GB", Double(bytes) / 1e9)
+            : bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1e6) : "\(bytes) bytes"
+    }
+
     /// Whether `bytes` start with the gzip magic 1f 8b: the content decides, not the file name.
     public static func isGzip(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
@@ -13,9 +23,12 @@ public enum Gzip {
 
     /// The inflated content of gzip `bytes`. `source` names the file in errors.
     ///
-    /// Throws a `DataError` when the stream is corrupt, ends early (a truncated download), or is
-    /// followed by bytes that are neither another gzip member nor zero padding.
-    public static func decompress(_ bytes: [UInt8], source: String) throws -> [UInt8] {
+    /// Throws a `DataError` when the stream is corrupt, ends early (a truncated download), is
+    /// followed by bytes that are neither another gzip member nor zero padding, or inflates to
+    /// more than `limit` bytes (default: half of this machine's memory). Deflate packs up to
+    /// about 1,000 bytes into one, so a small damaged or hostile file (a "zip bomb") could
+    /// otherwise take all memory before any check of its content.
+    public static func decompress(_ bytes: [UInt8], source: String, limit: Int = defaultLimit) throws -> [UInt8] {
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip header and trailer (not a raw zlib stream) and check the CRC.
         guard inflateInit2_(&stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -47,6 +60,9 @@ public enum Gzip {
                     return chunk - Int(stream.avail_out)
                 }
                 output.append(contentsOf: buffer[0 ..< produced])
+                if output.count > limit {
+                    throw DataError("\(source): the gzip data inflate to more than \(describe(limit)) (\(describe(total)) compressed), too much for this machine's memory; check that it is the data set you meant, or un-gzip it with gunzip to see its size")
+                }
 
                 switch status {
                 case Z_OK:

@@ -15,34 +15,34 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Downstream ratio r >= 1 (m_l = round(r n_l)); one value, or one per level separated by commas. Default: 2.", valueName: "r"))
     var ratio: String?
 
-    @Option(help: "Minibatch size (also the rows of spontaneous activity per development step). Default: \(defaults.batch).")
+    @Option(parsing: .unconditional, help: "Minibatch size (also the rows of spontaneous activity per development step). Default: \(defaults.batch).")
     var batch: Int?
 
-    @Option(help: "Learning epochs. Default: \(defaults.epochs).")
+    @Option(parsing: .unconditional, help: "Learning epochs. Default: \(defaults.epochs).")
     var epochs: Int?
 
-    @Option(name: .customLong("development-steps"), help: "Steps of development's first stage, the reciprocal stage (V and Vbar become reciprocal; 0 turns it off). Default: \(defaults.developmentSteps).")
+    @Option(name: .customLong("development-steps"), parsing: .unconditional, help: "Steps of development's first stage, the reciprocal stage (V and Vbar become reciprocal; 0 turns it off). Default: \(defaults.developmentSteps).")
     var developmentSteps: Int?
 
-    @Option(name: .customLong("descending-steps"), help: "Steps of development's second stage, the descending stage (W and Wbar learn from spontaneous activity until Wbar V = W^T; 0 turns it off, as in model version 1). Default: \(defaults.descendingSteps).")
+    @Option(name: .customLong("descending-steps"), parsing: .unconditional, help: "Steps of development's second stage, the descending stage (W and Wbar learn from spontaneous activity until Wbar V = W^T; 0 turns it off, as in model version 1). Default: \(defaults.descendingSteps).")
     var descendingSteps: Int?
 
-    @Option(name: .customLong("descending-rate"), help: "eta_d, the rate of W and Wbar in the descending stage. Default: \(defaults.descendingRate).")
+    @Option(name: .customLong("descending-rate"), parsing: .unconditional, help: "eta_d, the rate of W and Wbar in the descending stage. Default: \(defaults.descendingRate).")
     var descendingRate: Float?
 
-    @Option(name: .customLong("descending-decay"), help: "lambda_d, the decay of W and Wbar per descending-stage step. Default: \(defaults.descendingDecay).")
+    @Option(name: .customLong("descending-decay"), parsing: .unconditional, help: "lambda_d, the decay of W and Wbar per descending-stage step. Default: \(defaults.descendingDecay).")
     var descendingDecay: Float?
 
     @Option(name: .customLong("top-teaching"), help: ArgumentHelp("What teaches the top level's W_L: its apical input a_L (model version 2) or the error e directly (version 1). Default: apical.", valueName: "apical|error"))
     var topTeaching: String?
 
-    @Option(name: .customLong("eta-w"), help: "eta_W, learning rate of W, b and Wbar. Default: \(defaults.etaW).")
+    @Option(name: .customLong("eta-w"), parsing: .unconditional, help: "eta_W, learning rate of W, b and Wbar. Default: \(defaults.etaW).")
     var etaW: Float?
 
-    @Option(name: .customLong("eta-v"), help: "eta_V, learning rate of V and Vbar during learning. Default: \(defaults.etaV).")
+    @Option(name: .customLong("eta-v"), parsing: .unconditional, help: "eta_V, learning rate of V and Vbar during learning. Default: \(defaults.etaV).")
     var etaV: Float?
 
-    @Option(name: .customLong("weight-decay"), help: "lambda, weight decay of W and Wbar per step. Default: \(defaults.weightDecay).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "lambda, weight decay of W and Wbar per step. Default: \(defaults.weightDecay).")
     var weightDecay: Float?
 
     @Option(name: .customLong("upstream-activation"), help: ArgumentHelp("f, the activation of the hidden upstream levels (identity: a linear network). Default: relu.", valueName: "relu|tanh|identity"))
@@ -57,19 +57,19 @@ struct CircuitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Projection kinds that are plastic, comma-separated (V and Vbar frozen: --plastic W,Wbar). Default: all.", valueName: "W,V,Vbar,Wbar"))
     var plastic: String?
 
-    @Option(name: .customLong("snapshot-every"), help: "Steps between weight snapshots (the first, the end of development and the last step are always recorded). Default: \(defaults.snapshotEvery).")
+    @Option(name: .customLong("snapshot-every"), parsing: .unconditional, help: "Steps between weight snapshots (the first, the end of development and the last step are always recorded). Default: \(defaults.snapshotEvery).")
     var snapshotEvery: Int?
 
     @Option(help: ArgumentHelp("Data: a directory of MNIST-format IDX files (gzipped or not), or a CSV file with a header row and the label first. Default: the synthetic task.", valueName: "path"))
     var data: String?
 
-    @Option(name: .customLong("test-fraction"), help: "Share of a CSV file's samples held out for testing. Default: \(defaults.testFraction).")
+    @Option(name: .customLong("test-fraction"), parsing: .unconditional, help: "Share of a CSV file's samples held out for testing. Default: \(defaults.testFraction).")
     var testFraction: Double?
 
     @Option(help: ArgumentHelp("Feature scaling, per feature, with statistics of the training split applied to both splits: zscore (mean 0, standard deviation 1), minmax (training range to [0, 1]), none (values as read) or pixels (divided by 255). The statistics are stored in the run file. Default: zscore for a CSV file, pixels (/ 255) for IDX images, none for the synthetic task.", valueName: "zscore|minmax|none|pixels"))
     var normalize: String?
 
-    @Option(help: "OpenBLAS threads; results are bit-identical for the same seed, data and thread count. Default: 1.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads; results are bit-identical for the same seed, data and thread count. Default: 1.")
     var threads: Int?
 
     /// True when no option of this group was given.

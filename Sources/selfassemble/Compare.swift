@@ -35,13 +35,13 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("A circuit definition (.yaml) or the name of a shipped one; the options above override single fields.", valueName: "file|name"))
     var connectome: String?
 
-    @Option(help: "Runs at once, each a child process (1: one after the other, in this process).")
+    @Option(parsing: .unconditional, help: "Runs at once, each a child process (1: one after the other, in this process).")
     var jobs: Int = 1
 
     @Option(help: ArgumentHelp("Directory of the run files and tables (created if absent).", valueName: "dir"))
     var out: String = "comparison"
 
-    @Option(help: "Test accuracy whose first epoch the table reports (steps to reach it).")
+    @Option(parsing: .unconditional, help: "Test accuracy whose first epoch the table reports (steps to reach it).")
     var target: Double = 0.9
 
     @Option(help: ArgumentHelp("Per-rule eta_W, overriding the defaults and --eta-w, e.g. fa=0.05,dfa=0.02.", valueName: "rule=eta,..."))

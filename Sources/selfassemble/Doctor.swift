@@ -18,10 +18,10 @@ struct Doctor: ParsableCommand {
             Exit status 1 when a product is outside its rounding bound.
             """)
 
-    @Option(help: "OpenBLAS threads for the measurement, as 'simulate --threads'. Default: 1.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads for the measurement, as 'simulate --threads'. Default: 1.")
     var threads: Int = 1
 
-    @Option(help: ArgumentHelp("Size n of the n x n x n sgemm that is timed.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Size n of the n x n x n sgemm that is timed.", valueName: "n"))
     var size: Int = 1024
 
     @Flag(help: "Print one JSON object.")

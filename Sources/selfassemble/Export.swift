@@ -25,10 +25,10 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("The snapshot's step (stored in /snapshots/step), or 'last'.", valueName: "N|last"))
     var step: String?
 
-    @Option(name: .customLong("snapshot-index"), help: ArgumentHelp("The snapshot's 0-based position instead of its step.", valueName: "i"))
+    @Option(name: .customLong("snapshot-index"), parsing: .unconditional, help: ArgumentHelp("The snapshot's 0-based position instead of its step.", valueName: "i"))
     var snapshotIndex: Int?
 
-    @Option(help: ArgumentHelp("Keep synapses with |weight| >= T; 0 keeps every synapse of the dense matrices.", valueName: "T"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keep synapses with |weight| >= T; 0 keeps every synapse of the dense matrices.", valueName: "T"))
     var threshold: Double = 0
 
     @Flag(help: "Replace the output directory if it is not empty.")
@@ -57,5 +57,8 @@ struct Export: ParsableCommand {
         Terminal.standardOutput("wrote \(outputDirectory): \(what) of \(file) at step \(result.step) (snapshot \(result.snapshotIndex))")
         Terminal.standardOutput("  nodes: \(nodes); edges: \(edges)")
         Terminal.standardOutput("  files: " + result.files.joined(separator: ", "))
+        if threshold > 0 && result.edges.allSatisfy({ $0.count == 0 }) {
+            Terminal.standardError("selfassemble: warning: no synapse has |weight| >= \(threshold), so every edge population is empty; lower --threshold (0 keeps every synapse)")
+        }
     }
 }

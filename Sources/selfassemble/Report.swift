@@ -28,28 +28,28 @@ struct Report: ParsableCommand {
     @Flag(help: "Print the report as JSON on stdout (the terminal summary goes to stderr).")
     var json = false
 
-    @Option(name: .customLong("top-percent"), help: ArgumentHelp("q: keep the strongest q% of each projection's synapses.", valueName: "q"))
+    @Option(name: .customLong("top-percent"), parsing: .unconditional, help: ArgumentHelp("q: keep the strongest q% of each projection's synapses.", valueName: "q"))
     var topPercent: Double = 10
 
-    @Option(name: .customLong("null-samples"), help: "Samples of the relabelling null per level and snapshot (at least 2).")
+    @Option(name: .customLong("null-samples"), parsing: .unconditional, help: "Samples of the relabelling null per level and snapshot (at least 2).")
     var nullSamples: Int = ReportOptions().nullSamples
 
-    @Option(name: .customLong("reciprocity-threshold"), help: "Detector threshold of reciprocity.")
+    @Option(name: .customLong("reciprocity-threshold"), parsing: .unconditional, help: "Detector threshold of reciprocity.")
     var reciprocityThreshold: Double = 0.9
 
-    @Option(name: .customLong("descending-threshold"), help: "Detector threshold of descending consistency (levels 2 and up).")
+    @Option(name: .customLong("descending-threshold"), parsing: .unconditional, help: "Detector threshold of descending consistency (levels 2 and up).")
     var descendingThreshold: Double = 0.5
 
-    @Option(name: .customLong("alignment-threshold"), help: "Detector threshold of alignment_H.")
+    @Option(name: .customLong("alignment-threshold"), parsing: .unconditional, help: "Detector threshold of alignment_H.")
     var alignmentThreshold: Double = 0.8
 
-    @Option(help: ArgumentHelp("K: consecutive snapshots that must all pass.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("K: consecutive snapshots that must all pass.", valueName: "K"))
     var consecutive: Int = 3
 
-    @Option(help: "Seed of the null model (default: the run's seed), so that reports are deterministic.")
+    @Option(parsing: .unconditional, help: "Seed of the null model (default: the run's seed), so that reports are deterministic.")
     var seed: UInt64?
 
-    @Option(name: .customLong("z-threshold"), help: "z-score from which a count is called over-represented (it must also beat every null sample).")
+    @Option(name: .customLong("z-threshold"), parsing: .unconditional, help: "z-score from which a count is called over-represented (it must also beat every null sample).")
     var zThreshold: Double = 4
 
     func run() throws {

@@ -5,8 +5,20 @@ import SelfAssemble
 /// ``CircuitOptions`` because `compare` runs several of each (--seeds, --rules) and must not
 /// list them.
 struct SeedAndRuleOptions: ParsableArguments {
-    @Option(help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task). Default: 7.")
+    // Unconditional: `--seed -1` is a value to refuse with a reason, not a missing value
+    // followed by an unknown option "-1".
+    @Option(parsing: .unconditional,
+            help: "Seed of every random draw (weights, data order, spontaneous activity, synthetic task): an integer from 0 to 18446744073709551615. Default: 7.",
+            transform: SeedAndRuleOptions.seed)
     var seed: UInt64?
+
+    /// A seed from the command line: an unsigned 64-bit integer.
+    static func seed(_ text: String) throws -> UInt64 {
+        guard let value = UInt64(text) else {
+            throw ValidationError("a seed is an integer from 0 to 18446744073709551615")
+        }
+        return value
+    }
 
     @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif), bp (exact backpropagation), fa (feedback alignment), dfa (direct feedback alignment), usf, brsf, frsf (sign-concordant feedback), kolen-pollack; see docs/rules.md. Default: circuit.", valueName: "name"))
     var rule: String?

@@ -84,7 +84,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Replace the output file if it exists, once the new run has succeeded: until then it is written to FILE.partial and FILE stays as it was (by default an existing file is never overwritten).")
     var overwrite = false
 
-    @Option(help: ArgumentHelp("Deflate level of the weight snapshots (with shuffle), 0 (none) to 9 (smallest file). Default: 1 (random weights barely compress further at higher levels).", valueName: "level"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Deflate level of the weight snapshots (with shuffle), 0 (none) to 9 (smallest file). Default: 1 (random weights barely compress further at higher levels).", valueName: "level"))
     var compression: Int?
 
     @Flag(name: .customLong("compare-bp"), help: "Also train backpropagation on the same network, data, seed and budget, and report both.")

@@ -39,7 +39,9 @@ final class LossTrace {
 
 /// One `simulate`, from a resolved configuration (or a run file to continue) to a finished run
 /// file. Everything that can be checked is checked before the file is created; a new run that
-/// fails removes its file again, so a failed run never leaves a half-written file behind. A run
+/// fails before its first snapshot removes its file again, and one that fails later (a full
+/// disk) keeps its complete snapshots for --resume, so a failed run never leaves a half-written
+/// file behind. A run
 /// that replaces an existing file (--overwrite) is written beside it, to FILE.partial, and
 /// renamed over it only when complete: a failed or killed replacement leaves FILE as it was
 /// and keeps the partial run for --resume where it can be continued. A continued run never
@@ -53,12 +55,24 @@ struct SimulationRun {
     let start: Start
     let reporter: ProgressReporter
 
+    /// Sets the run's OpenBLAS threads. A count the library cannot run (beyond the MAX_THREADS
+    /// it was built with) is an error, not a silent cap: the run file records the count, and
+    /// only the same count reproduces the run bit for bit.
+    static func useThreads(_ threads: Int) throws {
+        BLAS.setThreads(threads)
+        let available = BLAS.threads
+        guard available == threads else {
+            throw ConfigurationError("--threads \(threads) is more than this OpenBLAS can run (at most \(available) threads, the MAX_THREADS it was built with): use 1 to \(available)")
+        }
+    }
+
     func execute() throws -> SimulationOutcome {
         let started = Date()
         SignalMonitor.install()
         switch start {
         case .new(let configuration, let outputPath, let overwrite, let compressionLevel, let connectome):
-            BLAS.setThreads(configuration.threads)
+            try MemoryEstimate.check(configuration.validated())
+            try Self.useThreads(configuration.threads)
             let data = try Self.loadData(configuration)
             var simulation = try Simulation(configuration: configuration, data: data)
             var metadata = try RunMetadata(simulation: simulation)
@@ -75,7 +89,7 @@ struct SimulationRun {
         case .resume(let path):
             // The reader is closed before the writer opens the file (HDF5 shares one open file per process).
             let point = try RunReader(path: path).resumePoint()
-            BLAS.setThreads(point.configuration.threads)
+            try Self.useThreads(point.configuration.threads)
             let data = try Self.loadData(point.configuration)
             guard data.description == point.metadata.dataDescription else {
                 throw ConfigurationError("the data have changed since \(path) was started (then: \(point.metadata.dataDescription); now: \(data.description)): a continued run must see the same data")
@@ -161,19 +175,23 @@ struct SimulationRun {
                              path: writer.path, replacing: writer.replacing)
     }
 
-    /// After a new run failed: a run written in place is removed (nothing half-written is
-    /// left); a replacement leaves the file it replaces as it was, and keeps its partial run
-    /// when that holds snapshots and was closed cleanly, so that --resume can continue it.
+    /// After a new run failed. Snapshots written before a clean failure (the disk or a quota
+    /// ran out, which is found before a snapshot is written) are kept, so that --resume can
+    /// continue the run once the cause is fixed: a long run is not lost to a full disk. A run
+    /// with no snapshot yet, or whose file HDF5 failed to write (``BackgroundRunWriter/isDamaged``),
+    /// is removed. A replacement leaves the file it replaces as it was in every case.
     static func abandon(_ writer: BackgroundRunWriter, after error: Error) -> Error {
         writer.close()
         let snapshots = writer.snapshotCount
-        let keep = writer.replacing != nil && !writer.isDamaged && snapshots > 0
+        let keep = !writer.isDamaged && snapshots > 0
         if !keep { try? FileManager.default.removeItem(atPath: writer.path) }
+        let kept = "first \(snapshots) snapshot\(snapshots == 1 ? "" : "s") are kept in \(writer.path): continue it with `selfassemble simulate --resume \(writer.path)`"
         guard let replaced = writer.replacing else {
-            return RunFailure(error, then: "\(writer.path) was removed (a new run that fails leaves no half-written file)")
+            return RunFailure(error, then: keep ? "the run's \(kept) once the cause is fixed"
+                                               : "\(writer.path) was removed (a new run that fails before its first snapshot leaves no file)")
         }
         guard keep else { return RunFailure(error, then: "\(replaced) is unchanged (the new run was removed)") }
-        return RunFailure(error, then: "\(replaced) is unchanged; the new run's first \(snapshots) snapshot\(snapshots == 1 ? "" : "s") are kept in \(writer.path): continue it with `selfassemble simulate --resume \(writer.path)`")
+        return RunFailure(error, then: "\(replaced) is unchanged; the new run's \(kept)")
     }
 
     /// The embedded synthetic task, or the data set at `configuration.data`, normalized as the

@@ -45,6 +45,25 @@ final class BadInputTests: XCTestCase {
         try assertRejected(["--plastic", "W,X"], mentions: ["--plastic", "X"])
     }
 
+    /// Negative numbers are values to refuse with a reason, not "Missing value" followed by an
+    /// unknown option "-1".
+    func testNegativeNumbersAreRefusedWithTheirReason() throws {
+        try assertRejected(["--seed", "-1"], mentions: ["'-1'", "--seed", "0 to 18446744073709551615"])
+        try assertRejected(["--eta-w", "-0.1"], mentions: ["eta-w", ">= 0", "-0.1"])
+        try assertRejected(["--batch", "-5"], mentions: ["batch", "positive", "-5"])
+    }
+
+    /// More threads than OpenBLAS was built for would run with fewer than the run file records.
+    func testMoreThreadsThanOpenBLASCanRun() throws {
+        try assertRejected(["--threads", "100000"], mentions: ["--threads 100000", "at most", "MAX_THREADS", "use 1 to"])
+    }
+
+    /// A mistyped ratio or size is refused with the memory it would need, not a runtime abort.
+    func testACircuitTooLargeForTheMachine() throws {
+        try assertRejected(["--ratio", "1e9"], mentions: ["synapses", "TB of memory", "more than this machine's", "--ratio"])
+        try assertRejected(["--sizes", "64,100000000,10"], mentions: ["synapses", "choose smaller --sizes or --ratio"])
+    }
+
     func testMissingDataFile() throws {
         try assertRejected(["--data", dir.appendingPathComponent("nowhere.csv").path], mentions: ["nowhere.csv"])
     }

@@ -73,6 +73,27 @@ final class FileSystemTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "no half-written file is left")
     }
 
+    /// A long new run that fills the disk keeps the snapshots it wrote (hours of a real run)
+    /// and is continued by --resume once there is room.
+    func testANewRunThatFillsTheDiskKeepsItsSnapshotsForResume() throws {
+        let disk = try tmpfs("disk", size: "400k")
+        let file = disk + "/run.h5"
+        let full = try CommandRunner.run(["simulate"] + long + ["--out", file])
+        assertOneLineFailure(full, starting: "selfassemble: error: no space left on device while writing snapshot ")
+        XCTAssertTrue(full.stderr.contains("; the run's first "), full.stderr)
+        XCTAssertTrue(full.stderr.contains("are kept in \(file): continue it with `selfassemble simulate --resume \(file)` once the cause is fixed"), full.stderr)
+        let report = try RunValidator.report(path: file)
+        XCTAssertEqual(report.errors, [])
+        XCTAssertGreaterThan(report.snapshotCount ?? 0, 1)
+
+        XCTAssertEqual(try mount(["-o", "remount,size=64m", disk]).status, 0)
+        let resumed = try CommandRunner.run(["simulate", "--resume", file, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let reference = path("reference.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + long + ["--out", reference]).status, 0)
+        try assertSameRun(reference, file)
+    }
+
     /// The old run fills most of a small disk; its replacement stops when the disk is full,
     /// keeps its snapshots in the partial run, and finishes by --resume once there is room.
     func testAReplacementOnAFullDiskKeepsTheOldFileAndContinuesLater() throws {

@@ -23,6 +23,16 @@ final class GzipTests: XCTestCase {
         XCTAssertEqual(try Gzip.decompress(bytes, source: "c.gz"), a + b)
     }
 
+    /// A file that inflates beyond the limit (a "zip bomb", or the wrong file) stops at the
+    /// limit with one message, before it takes the machine's memory.
+    func testInflatingBeyondTheLimitIsDataError() throws {
+        let bytes = TestSupport.gzipStored(payload)
+        assertDataError(try Gzip.decompress(bytes, source: "/d/huge.gz", limit: 100_000),
+                        contains: ["/d/huge.gz", "inflate to more than 100000 bytes", "gunzip"])
+        XCTAssertEqual(try Gzip.decompress(bytes, source: "/d/huge.gz", limit: payload.count), payload)
+        XCTAssertGreaterThan(Gzip.defaultLimit, 1 << 28, "half of a machine's memory, far above MNIST's 47 MB")
+    }
+
     func testCorruptChecksumIsDataError() {
         var bytes = TestSupport.gzipStored(payload)
         bytes[bytes.count - 6] ^= 0xFF  // inside the CRC-32

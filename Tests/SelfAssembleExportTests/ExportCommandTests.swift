@@ -27,6 +27,7 @@ final class ExportCommandTests: XCTestCase {
             (["export", "run.h5", "x", "--step", "5", "--snapshot-index", "1"], ["exclude each other"]),
             (["export", "missing.h5", "x", "--step", "last"], ["no such file: missing.h5"]),
             (["export", "run.h5", "x", "--step", "last", "--threshold=-1"], ["--threshold must be a finite number >= 0"]),
+            (["export", "run.h5", "x", "--step", "last", "--threshold", "-1"], ["--threshold must be a finite number >= 0"]),
         ] {
             let result = try Program.run(binary, arguments, in: directory.path)
             XCTAssertNotEqual(result.status, 0, "\(arguments): \(result.output)")
@@ -37,5 +38,11 @@ final class ExportCommandTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.file("x")))
         XCTAssertEqual(directory.contents(), ["circuit", "edges", "run.h5"], "no partial output")
+
+        // A threshold above every weight writes empty edge populations, and says so.
+        let empty = try Program.run(binary, ["export", "run.h5", "empty", "--step", "last", "--threshold", "1e40"], in: directory.path)
+        XCTAssertEqual(empty.status, 0, empty.output)
+        XCTAssertTrue(empty.stdout.contains("edges: W 0, V 0, Vbar 0, Wbar 0"), empty.stdout)
+        XCTAssertEqual(empty.stderr, "selfassemble: warning: no synapse has |weight| >= 1e+40, so every edge population is empty; lower --threshold (0 keeps every synapse)\n")
     }
 }

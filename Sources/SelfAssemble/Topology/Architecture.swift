@@ -63,6 +63,13 @@ public struct Architecture: Equatable, Sendable, Codable {
     public var projections: [Projection] {
         (1...levels).flatMap { l in ProjectionKind.allCases.compactMap { projection($0, level: l) } }
     }
+
+    /// The number of synapses (weights) of all projections, as a Double: for a circuit far too
+    /// large to allocate (a mistyped ratio or size) the count can exceed Int, and it is what
+    /// tells the user so before anything is allocated.
+    public var synapseCount: Double {
+        projections.reduce(0) { $0 + Double($1.rows) * Double($1.cols) }
+    }
 }
 
 /// A configuration that cannot run, with a message naming the problem and the fix.
