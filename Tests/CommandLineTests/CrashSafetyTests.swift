@@ -50,8 +50,9 @@ final class CrashSafetyTests: XCTestCase {
             let killed = path("killed-\(point).h5")
             let (status, _) = try startAndSignal(["simulate"] + run + ["--out", killed], after: delay, signal: SIGKILL)
             let opened = try readWithH5py(killed)
-            guard status == SIGKILL || status == 128 + SIGKILL || opened.hasPrefix("running") else {
-                // The run beat the kill: nothing to resume at this point.
+            guard (status == SIGKILL || status == 128 + SIGKILL || opened.hasPrefix("running")) && !opened.hasPrefix("complete") else {
+                // The run beat the kill (on a loaded machine the kill can land after the run
+                // finished its file, while the process exits): nothing to resume at this point.
                 continue
             }
             XCTAssertTrue(opened.hasPrefix("running"), "killed after \(delay) s: \(opened)")
