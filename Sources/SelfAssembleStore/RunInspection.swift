@@ -3,7 +3,7 @@ import SelfAssemble
 
 /// What a user asks of a run file first, read once into one value: format, configuration,
 /// seed, whether the run finished, the populations and projections with their shapes, the
-/// snapshots, the last value of every metric, the assembly onsets and the outcome.
+/// learning rule's feedback projections, the snapshots, the last value of every metric, the assembly onsets and the outcome.
 ///
 /// It is Codable so that `selfassemble inspect --json` and scripts get exactly the fields the
 /// text shows; the report and export code read runs through the same value. NaN metric values
