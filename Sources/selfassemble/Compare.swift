@@ -153,6 +153,7 @@ enum RuleDefaults {
         case .bp, .usf, .brsf, .frsf: (0.3, 1e-4)
         case .fa, .dfa: (0.1, 1e-4)
         case .kolenPollack: (0.3, 1e-3)
+        case .gaitProp, .dtp, .dtpSkip: (0.1, 1e-4)
         }
     }
 }

@@ -46,7 +46,7 @@ final class CompareCommandTests: XCTestCase {
     }
 
     func testBadRuleNamesAndValuesGetOneLineListingTheValidOnes() throws {
-        for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "circuit"]),
+        for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "gait-prop", "dtp-skip", "circuit"]),
                                    (["--rates", "fa=fast"], ["--rates", "fa=fast", "rule=value"]),
                                    (["--rule", "fa"], ["--rules"]),
                                    (["--jobs", "0"], ["--jobs"]),
@@ -59,7 +59,7 @@ final class CompareCommandTests: XCTestCase {
         }
         let result = try CommandRunner.run(["simulate", "--rule", "hebb"], in: dir)
         XCTAssertEqual(result.stderrLines.count, 1)
-        XCTAssertTrue(result.stderr.contains("usf, brsf, frsf, kolen-pollack"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("usf, brsf, frsf, kolen-pollack, gait-prop, dtp, dtp-skip"), result.stderr)
     }
 
     /// Started through PATH (argv[0] a bare name, resolved from another directory) and a
