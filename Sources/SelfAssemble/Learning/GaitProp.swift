@@ -7,14 +7,17 @@
 /// of each sample; for mse the one-hot label, as in the paper's code), so delta_L = e; below it,
 /// level l's target is mixed into its activity by gamma f'(z_l)^2 and inverted:
 ///
-///     t_{l-1} = g_l( (1 - gamma f'(z_l)^2) h_l + gamma f'(z_l)^2 t_l )
+///     m_l = (1 - gamma f'(z_l)^2) h_l + gamma f'(z_l)^2 t_l
+///     t_{l-1} = h_{l-1} + g_l(m_l) - g_l(h_l)         (= g_l(m_l) when g_l inverts level l exactly)
 ///     delta_{l-1} = f'(z_{l-1}) * (h_{l-1} - t_{l-1}) / gamma^(L-l+1)    (the perturbation rescaled)
 ///     dW_l = -delta_l h_{l-1}^T - 4 lambda_O W_l offdiag(Gram(W_l)),   db_l = -delta_l
 ///
 /// The inverse of level l, g_l, undoes its activation and its affine map: the activation at the
 /// forward point (u_l = z_l + (m - h_l) / f'(z_l) where f' > 0, z_l where f' = 0: exact for relu
 /// and identity; to first order for tanh) and the affine map through a learned linear inverse
-/// Q_l (n_{l-1} x n_l) with bias c_l: g_l(m) = Q_l u_l + c_l. To first order in gamma the
+/// Q_l (n_{l-1} x n_l) with bias c_l: g_l(m) = Q_l u_l + c_l. A layer that narrows (the top here)
+/// has no exact inverse, hence the difference correction of DTP in t_{l-1}, which the paper's
+/// square, invertible layers do not need. To first order in gamma the
 /// perturbations are then linear, t_{l-1} - h_{l-1} = -gamma Q_l (f'(z_l) * (h_l - t_l)), and the
 /// rescaled perturbation at every level is
 ///
