@@ -67,6 +67,10 @@ struct Compare: ParsableCommand {
         base = try circuit.resolved(over: base)
         base.normalization = base.normalization ?? DataLoader.defaultNormalization(path: base.data)
         base.compareBackprop = false
+        // --data is relative to the working directory, but the definition written beside each run
+        // file (which child runs and --resume read) resolves a relative path against its own
+        // directory: write it absolute.
+        if let path = base.data, !path.hasPrefix("/") { base.data = URL(fileURLWithPath: path).standardizedFileURL.path }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw ValidationError("--out names the directory of the run files and tables, but \(out) is a file: choose a directory, e.g. --out comparison")

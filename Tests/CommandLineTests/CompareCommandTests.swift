@@ -45,6 +45,21 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(again.stderrLines.filter { $0.contains("kept") }.count, 12, again.stderr)
     }
 
+    /// A relative --data is relative to the working directory, also for the child runs of --jobs,
+    /// which read the definition written beside their run file in --out.
+    func testRelativeDataPathReachesChildRuns() throws {
+        let digits = try CommandRunner.digitsDirectory()
+        let work = dir.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: work.appendingPathComponent("digits"), withDestinationURL: digits)
+        let out = dir.appendingPathComponent("elsewhere/cmp")
+        let result = try CommandRunner.run(["compare", "--rules", "bp,dtp", "--seeds", "1", "--data", "digits", "--out", out.path,
+                                            "--jobs", "2"] + small, in: work)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let definition = try String(contentsOf: out.appendingPathComponent("dtp-seed1.yaml"), encoding: .utf8)
+        XCTAssertTrue(definition.contains(work.appendingPathComponent("digits").standardizedFileURL.path), definition)
+    }
+
     func testBadRuleNamesAndValuesGetOneLineListingTheValidOnes() throws {
         for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "gait-prop", "dtp-skip", "circuit"]),
                                    (["--rates", "fa=fast"], ["--rates", "fa=fast", "rule=value"]),
