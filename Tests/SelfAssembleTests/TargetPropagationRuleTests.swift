@@ -156,6 +156,12 @@ final class TargetPropagationRuleTests: XCTestCase {
         var circuit = Circuit(randomFor: try! Architecture(sizes: [16, 20, 12, 6], ratios: [2]), seed: 5)
         circuit.feedback = rule.initialFeedback(for: circuit, seed: 5)
         let before = rule.reconstructionError(of: circuit, input: probe, level: 2)
+        // Q_l starts at about the scale of a random W_l's pseudo-inverse, W_l^T / 2: N(0, 1/(2 n_{l-1})).
+        // (Set by n_l, the inverse of the narrow top was several times larger and MNIST diverged.)
+        for (l, below) in [(2, 20), (3, 12)] {
+            let q = circuit.feedback[FeedbackName.Q(l)]!
+            XCTAssertEqual(BLAS.frobeniusNorm(q) / Double(q.count).squareRoot(), (1 / Double(2 * below)).squareRoot(), accuracy: 0.02)
+        }
         let trained = Self.train(rule, epochs: 5)
         let after = rule.reconstructionError(of: trained, input: probe, level: 2)
         XCTAssertGreaterThan(before, 0.5, "random Q_2")

@@ -33,7 +33,7 @@
 ///
 /// Hyperparameters: eta_W and lambda (``PlasticitySettings``); the target step beta =
 /// `targetStep` (0.2), the inverses' noise sigma = `inverseNoise` (0.1) and rate eta_inv =
-/// `inverseRate` (0.5, normalised least mean squares). Q_l, Qskip_l ~ N(0, 1/n_l), c_l = 0 from
+/// `inverseRate` (0.5, normalised least mean squares). Q_l ~ N(0, 1/(2 n_{l-1})), Qskip_l ~ N(0, 1/(2 n_{l-2})), c_l = 0 from
 /// the seed; the noise comes from the step's generator (``FeedbackContext/generator(for:)``),
 /// so a continued run draws the same noise.
 public struct DifferenceTargetPropagationRule: LearningRule {

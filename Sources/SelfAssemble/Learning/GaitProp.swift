@@ -57,7 +57,7 @@ public struct GaitPropRule: LearningRule {
         self.inverseRate = inverseRate
     }
 
-    /// Q_l ~ N(0, 1/n_l), c_l = 0 for l = 2 ... L (level 2 first).
+    /// Q_l ~ N(0, 1/(2 n_{l-1})), c_l = 0 for l = 2 ... L (level 2 first): about the pseudo-inverse of a random W_l.
     public func initialFeedback(for circuit: Circuit, seed: UInt64) -> [String: Matrix] {
         TargetInverses.initial(for: circuit.architecture, seed: seed, skip: false)
     }

@@ -63,9 +63,13 @@ struct LearnedInverse {
         return loss
     }
 
-    /// Initial Q ~ N(0, 1/n_source) (n_target x n_source) and c = 0, drawn from `rng`.
+    /// Initial Q ~ N(0, 1/(2 n_target)) (n_target x n_source) and c = 0, drawn from `rng`: the
+    /// scale of the inverse of a forward map with He's initialisation (W ~ N(0, 2/n_target) has
+    /// W W^T ~ 2 I when it narrows, so its pseudo-inverse is about W^T / 2). A scale set by
+    /// n_source instead made the inverse of the narrow top (10 logits) five times too large, and
+    /// gait-prop, whose first updates are feedback alignment's through Q_l, diverged on MNIST.
     static func initial(target: Int, source: Int, using rng: inout Xoshiro256StarStar) -> (Q: Matrix, c: Matrix) {
-        (Matrix(normal: target, source, std: Float((1.0 / Double(source)).squareRoot()), using: &rng), Matrix(zeros: 1, target))
+        (Matrix(normal: target, source, std: Float((1.0 / Double(2 * target)).squareRoot()), using: &rng), Matrix(zeros: 1, target))
     }
 
     /// x~ = x + sigma eps, eps ~ N(0, I) drawn from `rng` row by row.
@@ -102,8 +106,8 @@ func forwardPathway(_ circuit: Circuit, rates x: Matrix, from: Int, to: Int, act
 
 /// The inverses target propagation starts from.
 enum TargetInverses {
-    /// Q_l ~ N(0, 1/n_l) (n_{l-1} x n_l) and c_l = 0 for l = 2 ... L, then, with `skip`,
-    /// Qskip_l ~ N(0, 1/n_l) (n_{l-2} x n_l) and cskip_l = 0 for l = 3 ... L; drawn in that order
+    /// Q_l ~ N(0, 1/(2 n_{l-1})) (n_{l-1} x n_l) and c_l = 0 for l = 2 ... L, then, with `skip`,
+    /// Qskip_l ~ N(0, 1/(2 n_{l-2})) (n_{l-2} x n_l) and cskip_l = 0 for l = 3 ... L; drawn in that order
     /// from the seed's stream ``RandomStream/initialFeedback``.
     static func initial(for a: Architecture, seed: UInt64, skip: Bool) -> [String: Matrix] {
         var rng = Xoshiro256StarStar(seed: seed, stream: RandomStream.initialFeedback.rawValue)
