@@ -67,6 +67,10 @@ struct Compare: ParsableCommand {
         base = try circuit.resolved(over: base)
         base.normalization = base.normalization ?? DataLoader.defaultNormalization(path: base.data)
         base.compareBackprop = false
+        // --data is relative to the working directory, but the definition written beside each run
+        // file (which child runs and --resume read) resolves a relative path against its own
+        // directory: write it absolute.
+        if let path = base.data, !path.hasPrefix("/") { base.data = URL(fileURLWithPath: path).standardizedFileURL.path }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw ValidationError("--out names the directory of the run files and tables, but \(out) is a file: choose a directory, e.g. --out comparison")
@@ -141,13 +145,14 @@ struct Compare: ParsableCommand {
 /// Each rule's default eta_W and weight decay for `compare`: one shared rate that suits bp
 /// alone is not fair to the others. Chosen on digits (sizes 64,128,128,10, batch 32, 30
 /// epochs, seed 1) as the best final test accuracy of eta_W in {0.03, 0.1, 0.3} at lambda 1e-4
-/// (Kolen-Pollack 1e-3: it needs decay for B_l to align); the circuit keeps model.md's
-/// settings (docs/rules.md, "Rates").
+/// (Kolen-Pollack 1e-3: it needs decay for B_l to align; gait-prop, dtp and dtp-skip also
+/// tried at 1.0, where every rule, bp included, fails); the circuit keeps model.md's settings
+/// (docs/rules.md, "Rates").
 enum RuleDefaults {
     static func rates(for rule: RuleKind) -> (etaW: Float, weightDecay: Float) {
         switch rule {
         case .circuit: (0.1, 1e-4)
-        case .bp, .usf, .brsf, .frsf: (0.3, 1e-4)
+        case .bp, .usf, .brsf, .frsf, .gaitProp, .dtp, .dtpSkip: (0.3, 1e-4)
         case .fa, .dfa: (0.1, 1e-4)
         case .kolenPollack: (0.3, 1e-3)
         }

@@ -20,7 +20,7 @@ struct SeedAndRuleOptions: ParsableArguments {
         return value
     }
 
-    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif), bp (exact backpropagation), fa (feedback alignment), dfa (direct feedback alignment), usf, brsf, frsf (sign-concordant feedback), kolen-pollack; see docs/rules.md. Default: circuit.", valueName: "name"))
+    @Option(help: ArgumentHelp("Learning rule: circuit (the self-assembled motif), bp (exact backpropagation), fa (feedback alignment), dfa (direct feedback alignment), usf, brsf, frsf (sign-concordant feedback), kolen-pollack, gait-prop, dtp, dtp-skip (target propagation); see docs/rules.md. Default: circuit.", valueName: "name"))
     var rule: String?
 
     /// True when neither option was given.

@@ -45,8 +45,23 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(again.stderrLines.filter { $0.contains("kept") }.count, 12, again.stderr)
     }
 
+    /// A relative --data is relative to the working directory, also for the child runs of --jobs,
+    /// which read the definition written beside their run file in --out.
+    func testRelativeDataPathReachesChildRuns() throws {
+        let digits = try CommandRunner.digitsDirectory()
+        let work = dir.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: work.appendingPathComponent("digits"), withDestinationURL: digits)
+        let out = dir.appendingPathComponent("elsewhere/cmp")
+        let result = try CommandRunner.run(["compare", "--rules", "bp,dtp", "--seeds", "1", "--data", "digits", "--out", out.path,
+                                            "--jobs", "2"] + small, in: work)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let definition = try String(contentsOf: out.appendingPathComponent("dtp-seed1.yaml"), encoding: .utf8)
+        XCTAssertTrue(definition.contains(work.appendingPathComponent("digits").standardizedFileURL.path), definition)
+    }
+
     func testBadRuleNamesAndValuesGetOneLineListingTheValidOnes() throws {
-        for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "circuit"]),
+        for (arguments, words) in [(["--rules", "bp,hebb"], ["hebb", "fa", "kolen-pollack", "gait-prop", "dtp-skip", "circuit"]),
                                    (["--rates", "fa=fast"], ["--rates", "fa=fast", "rule=value"]),
                                    (["--rule", "fa"], ["--rules"]),
                                    (["--jobs", "0"], ["--jobs"]),
@@ -59,7 +74,7 @@ final class CompareCommandTests: XCTestCase {
         }
         let result = try CommandRunner.run(["simulate", "--rule", "hebb"], in: dir)
         XCTAssertEqual(result.stderrLines.count, 1)
-        XCTAssertTrue(result.stderr.contains("usf, brsf, frsf, kolen-pollack"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("usf, brsf, frsf, kolen-pollack, gait-prop, dtp, dtp-skip"), result.stderr)
     }
 
     /// Started through PATH (argv[0] a bare name, resolved from another directory) and a

@@ -31,7 +31,10 @@ final class FeedbackProjectionTests: XCTestCase {
         let c = try XCTUnwrap(FeedbackProjection(name: "c_2", levels: 3))
         XCTAssertNil(c.sourceLevel)
         XCTAssertTrue(c.shape(upstreamSizes: [16, 20, 12, 6]) == (1, 20), "the bias of Q_2 is 1 x n_1")
-        for name in ["B_1", "B_4", "Bdirect_3", "Q_1", "T_2", "B", "B_x"] {
+        let skip = try XCTUnwrap(FeedbackProjection(name: "Qskip_3", levels: 3))
+        XCTAssertEqual([skip.sourceLevel, skip.targetLevel], [3, 1], "dtp-skip's inverse past level 2")
+        XCTAssertTrue(try XCTUnwrap(FeedbackProjection(name: "cskip_3", levels: 3)).shape(upstreamSizes: [16, 20, 12, 6]) == (1, 20))
+        for name in ["B_1", "B_4", "Bdirect_3", "Q_1", "Qskip_2", "T_2", "B", "B_x"] {
             XCTAssertNil(FeedbackProjection(name: name, levels: 3), name)
         }
         XCTAssertEqual(FeedbackProjection.ordered(["R_3", "B_10", "B_3", "Bdirect_2", "R_2", "B_2", "T"]),

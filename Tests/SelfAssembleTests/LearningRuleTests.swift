@@ -94,7 +94,7 @@ final class LearningRuleTests: XCTestCase {
     }
 
     func testRunsWithFeedbackContinueBitIdentically() throws {
-        for rule in [RuleKind.fa, .dfa, .usf, .brsf, .frsf, .kolenPollack] {
+        for rule in [RuleKind.fa, .dfa, .usf, .brsf, .frsf, .kolenPollack, .gaitProp, .dtp, .dtpSkip] {
             let c = Self.configuration(rule, epochs: 2)
             let (snapshots, summary) = try snapshots(c)
             let middle = snapshots[snapshots.count / 2]

@@ -6,11 +6,11 @@
 public struct FeedbackProjection: Equatable, Sendable {
     /// What the matrix is.
     public enum Role: String, Sendable {
-        /// A synaptic pathway from `source` to `target` (B_l, Bdirect_l, Q_l).
+        /// A synaptic pathway from `source` to `target` (B_l, Bdirect_l, Q_l, Qskip_l).
         case pathway
         /// Magnitudes of a pathway's weights, not a pathway itself (frSF's R_l, of B_l).
         case magnitudes
-        /// A bias of the target cells (c_l, of the inverse Q_l), 1 x n_target.
+        /// A bias of the target cells (c_l of the inverse Q_l, cskip_l of Qskip_l), 1 x n_target.
         case bias
     }
 
@@ -42,6 +42,10 @@ public struct FeedbackProjection: Equatable, Sendable {
             self.init(name, kind, l, down, .pathway, "learned inverse U_\(l) -> U_\(l - 1) of level \(l) (target propagation)")
         case "c" where l >= 2 && l <= L:
             self.init(name, kind, l, (nil, l - 1), .bias, "bias of the inverse Q_\(l), on U_\(l - 1)")
+        case "Qskip" where l >= 3 && l <= L:
+            self.init(name, kind, l, (l, l - 2), .pathway, "learned skip inverse U_\(l) -> U_\(l - 2) past level \(l - 1) (dtp-skip)")
+        case "cskip" where l >= 3 && l <= L:
+            self.init(name, kind, l, (nil, l - 2), .bias, "bias of the skip inverse Qskip_\(l), on U_\(l - 2)")
         default:
             return nil
         }

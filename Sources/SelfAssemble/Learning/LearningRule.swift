@@ -18,7 +18,7 @@ public protocol LearningRule: Sendable {
     /// (brSF) before a learning step computes its plasticity.
     func refreshFeedback(_ circuit: inout Circuit, context: FeedbackContext)
 
-    /// Learns feedback (Kolen-Pollack's B_l, target propagation's inverses) after the step's
+    /// Learns feedback (Kolen-Pollack's B_l, target propagation's inverses Q_l) after the step's
     /// `update` has been applied to the forward weights.
     func learnFeedback(_ circuit: inout Circuit, update: Plasticity, context: FeedbackContext)
 }
@@ -48,12 +48,18 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     case frsf
     /// Kolen-Pollack learning (Akrout et al. 2019): B_l learns by the transpose of W_l's update, with the same decay.
     case kolenPollack = "kolen-pollack"
+    /// GAIT-prop (Ahmad, van Gerven, Ambrogioni 2020): small target perturbations through learned inverses Q_l, with a soft orthogonality regulariser on W.
+    case gaitProp = "gait-prop"
+    /// Difference target propagation (Lee et al. 2015): targets through learned inverses Q_l, c_l with the difference correction.
+    case dtp
+    /// Difference target propagation with skip inverses Qskip_l from level l to l - 2 (after Im, Patil, Branson 2019).
+    case dtpSkip = "dtp-skip"
 
     /// Whether the rule uses the downstream stream (V, Vbar, Wbar) and so needs development.
     public var usesMotif: Bool { self == .circuit }
 
     /// Whether the rule learns its feedback projections (they cannot be rebuilt from the seed).
-    public var learnsFeedback: Bool { self == .kolenPollack }
+    public var learnsFeedback: Bool { [.kolenPollack, .gaitProp, .dtp, .dtpSkip].contains(self) }
 
     public func makeRule(dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical) -> any LearningRule {
         switch self {
@@ -65,6 +71,9 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
         case .brsf: SignConcordantRule(dynamics: dynamics, magnitudes: .batchwiseRandom)
         case .frsf: SignConcordantRule(dynamics: dynamics, magnitudes: .fixedRandom)
         case .kolenPollack: KolenPollackRule(dynamics: dynamics)
+        case .gaitProp: GaitPropRule(dynamics: dynamics)
+        case .dtp: DifferenceTargetPropagationRule(dynamics: dynamics)
+        case .dtpSkip: DifferenceTargetPropagationRule(dynamics: dynamics, skip: true)
         }
     }
 }

@@ -37,6 +37,10 @@ public enum FeedbackName {
     public static func Q(_ level: Int) -> String { "Q_\(level)" }
     /// c_l: the bias of the inverse Q_l (1 x n_{l-1}).
     public static func c(_ level: Int) -> String { "c_\(level)" }
+    /// Qskip_l: U_l -> U_{l-2} (n_{l-2} x n_l), the learned skip inverse of dtp-skip, past level l-1 (l = 3 ... L).
+    public static func Qskip(_ level: Int) -> String { "Qskip_\(level)" }
+    /// cskip_l: the bias of the skip inverse Qskip_l (1 x n_{l-2}).
+    public static func cskip(_ level: Int) -> String { "cskip_\(level)" }
 }
 
 /// Error propagation through feedback matrices in place of W_l^T, shared by the rules of the
