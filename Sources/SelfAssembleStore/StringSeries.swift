@@ -61,8 +61,31 @@ final class StringSeries {
         return String(cString: pointer)
     }
 
-    /// Cuts the series to its first `count` entries.
+    /// Cuts the series to its first `count` entries, and empties the entries past them in the
+    /// last chunk.
+    ///
+    /// Each entry is a reference to a text in one of HDF5's global heap collections, and a
+    /// flush writes a dataset's chunks before the heap collections. A run killed in between
+    /// leaves, past the counted entries, references to collections that were never written;
+    /// HDF5 reads an entry's old reference to free its text when the entry is written again,
+    /// so the continued run failed there ("bad global heap collection signature"). Growing the
+    /// series over the rest of its last chunk and cutting it back makes HDF5 overwrite the cut
+    /// entries with its fill value, an empty reference. (CrashSafetyTests makes such a file.)
     func truncate(to count: Int, file: String) throws {
+        let current = try HDF5.shape(of: handle, "\(path) in \(file)").first ?? 0
+        let chunk = try chunkLength(file: file)
+        let cover = (max(current, count) / chunk + 1) * chunk
+        try check(H5Dset_extent(handle.id, [hsize_t(cover)]), "cannot cut \(path) in \(file) to \(count) entries")
         try check(H5Dset_extent(handle.id, [hsize_t(count)]), "cannot cut \(path) in \(file) to \(count) entries")
+    }
+
+    /// Entries per chunk.
+    private func chunkLength(file: String) throws -> Int {
+        let dcpl = try HDF5Handle(H5Dget_create_plist(handle.id), .propertyList, "cannot read the storage of \(path) in \(file)")
+        var length: hsize_t = 0
+        guard H5Pget_chunk(dcpl.id, 1, &length) == 1, length > 0 else {
+            throw StoreError("\(path) in \(file) is not stored in chunks; the file is damaged or not a selfassemble run file")
+        }
+        return Int(length)
     }
 }
