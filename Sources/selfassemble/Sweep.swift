@@ -111,7 +111,7 @@ struct Sweep: ParsableCommand {
         let definition = try ConnectomeFile.load(path: dir.appendingPathComponent(entry.definition))
         let run = PlannedRun(label: entry.label, configuration: definition.configuration,
                              outputPath: dir.appendingPathComponent(entry.output))
-        _ = try RunPool(jobs: 1, log: { Terminal.standardError("sweep task \(index): " + $0) }, command: "sweep --task \(index)")
+        _ = try RunPool(jobs: 1, log: { Terminal.standardError("sweep task \(index): " + $0) }, command: "sweep --out \(SlurmScript.quote(out)) --task \(index)")
             .execute([run])
     }
 
