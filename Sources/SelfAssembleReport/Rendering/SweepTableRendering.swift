@@ -69,7 +69,7 @@ extension SweepTable {
     }
 
     /// The HDF5 summary: /summary (one row per group, as the CSV) and /runs (one row per run
-    /// file: its parameters, path and every quantity).
+    /// file: its parameters, `run_file` and every quantity).
     public func writeHDF5(path: String) throws {
         func column(_ name: String, _ texts: [String]) -> (name: String, values: TableColumn) { (name, .texts(texts)) }
         var summary = groupParameters.map { p in column(p, groups.map { $0.parameters[p] ?? "" }) }
@@ -80,7 +80,7 @@ extension SweepTable {
         }
         let results = groups.flatMap(\.results)
         var runs = parameters.map { p in column(p, results.map { $0.run.parameters[p] ?? "" }) }
-        runs.append(column("path", results.map(\.run.path)))
+        runs.append(column("run_file", results.map(\.run.path)))
         for q in quantities { runs.append((q, .numbers(results.map { $0.values[q] ?? .nan }))) }
         try TableFile.write(path: path, tables: [("summary", summary), ("runs", runs)], attributes: [
             ("description", "selfassemble collect: /summary has one row per parameter combination (mean and sample standard deviation over seeds), /runs one row per run file"),
