@@ -4,7 +4,11 @@ import SelfAssembleStore
 /// The sweep table as Markdown (for reading), CSV and HDF5 (for analysis), and a plot of one
 /// quantity against one parameter.
 extension SweepTable {
-    private static func f(_ x: Double, _ digits: Int = 4) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "n/a" }
+    /// Fixed digits for ordinary values; a diverged loss (1e37) in scientific notation.
+    private static func f(_ x: Double, _ digits: Int = 4) -> String {
+        guard x.isFinite else { return "n/a" }
+        return abs(x) >= 1e5 ? String(format: "%.2e", x) : String(format: "%.\(digits)f", x)
+    }
 
     /// One row per group: the parameters, seeds, test accuracy (mean ± spread, range), the final
     /// training loss, the final alignment with backpropagation's gradient (mean over levels)
