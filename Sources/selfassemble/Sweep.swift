@@ -82,7 +82,7 @@ struct Sweep: ParsableCommand {
         }
         // Every grid point is checked before anything is written.
         let plan = try SweepPlan(bases: bases, axes: axes, directory: out)
-        try Self.makeDirectory(out)
+        try OutputDirectory.create(out, holding: "the sweep's runs and tables", example: "sweep")
         try FileManager.default.createDirectory(atPath: (out as NSString).appendingPathComponent("runs"), withIntermediateDirectories: true)
         try plan.manifest.write(directory: out)
         if emit != nil { return try emitSlurm(plan) }
@@ -125,17 +125,5 @@ struct Sweep: ParsableCommand {
         let path = (directory as NSString).appendingPathComponent("sweep.slurm")
         try script.render().write(toFile: path, atomically: true, encoding: .utf8)
         print("wrote \(path): \(plan.runs.count) array tasks (one per run of \(out)/manifest.json); submit it with: sbatch \(SlurmScript.quote(path))")
-    }
-
-    static func makeDirectory(_ out: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw ValidationError("--out names the sweep's directory, but \(out) is a file: choose a directory, e.g. --out sweep")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch {
-            throw ValidationError("cannot create the directory \(out) (--out): check that its parent exists and is writable, or choose another --out")
-        }
     }
 }
