@@ -81,6 +81,15 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(read.status, 0, read.stderr)
         let means = ["1", "2.5"].map { r in accuracies[r]!.reduce(0, +) / 3 }
         XCTAssertEqual(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "['1', '2.5'] \(means.map { "\($0)" }) 6".replacingOccurrences(of: "\"", with: ""))
+        // A selection: only ratio 2.5, in files named after it.
+        let selected = try CommandRunner.run(["collect", out.path, "--where", "ratio=2.5", "--against", "ratio"], in: dir)
+        XCTAssertEqual(selected.status, 0, selected.stderr)
+        let rows = try String(contentsOf: out.appendingPathComponent("summary-ratio-2.5.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 2, "a header and the one selected row")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("test_accuracy-vs-ratio-ratio-2.5.svg").path))
+        let unknown = try CommandRunner.run(["collect", out.path, "--where", "ratio=3"], in: dir)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("its values are 1, 2.5"), unknown.stderr)
     }
 
     func testSweepKilledHalfWayAndRestartedRunsNoRunTwiceAndLosesNone() throws {

@@ -8,6 +8,7 @@ mkdir -p "$out"; cd "$out"
 "$bin" sweep --connectome figure2-ratio --grid "ratio=1,2,4,6,7.5,8" \
     --grid "downstream_activation=identity,tanh,relu" --grid "seed=1..3" --out figure2 --jobs "$jobs"
 "$bin" collect figure2 --metric test_accuracy --against ratio
+"$bin" collect figure2 --against ratio --where downstream_activation=identity,tanh >/dev/null
 "$bin" collect figure2 --metric alignment_bp_1 --against ratio >/dev/null
 "$bin" sweep --connectome digits --grid "plastic=[W,V,Vbar,Wbar],[W,Vbar],[W,Wbar],[W,V],[W]" \
     --grid "seed=1..5" --out figure4 --jobs "$jobs"
