@@ -15,6 +15,10 @@ mkdir -p "$out"; cd "$out"
 "$bin" sweep --connectome figure4-linear-sgd --grid "seed=1..5" --out figure4-floor --jobs "$jobs"
 "$bin" collect figure4 --against plastic
 "$bin" collect figure4-floor
+"$bin" sweep --connectome ablation-all-plastic --connectome ablation-vbar-only --connectome ablation-wbar-only \
+    --connectome ablation-v-only --connectome ablation-none-plastic --connectome linear-sgd --grid "seed=1..3" \
+    --out figure4-synthetic --jobs "$jobs"
+"$bin" collect figure4-synthetic --against connectome
 "$bin" sweep --connectome digits --grid "eta_w=0.03,0.1,0.3" --grid "eta_v=0,0.0001,0.001,0.01,0.1" \
     --grid "seed=1..3" --out figure5 --jobs "$jobs"
 "$bin" collect figure5 --against eta_v
