@@ -25,7 +25,7 @@ enum CommandLineFailure {
         Foundation.exit(code == .validationFailure ? 64 : max(code.rawValue, 1))
     }
 
-    private static func oneLine(_ text: String) -> String {
+    static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }
             .joined(separator: " ")

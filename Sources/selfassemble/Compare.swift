@@ -71,15 +71,7 @@ struct Compare: ParsableCommand {
         // file (which child runs and --resume read) resolves a relative path against its own
         // directory: write it absolute.
         if let path = base.data, !path.hasPrefix("/") { base.data = URL(fileURLWithPath: path).standardizedFileURL.path }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw ValidationError("--out names the directory of the run files and tables, but \(out) is a file: choose a directory, e.g. --out comparison")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch {
-            throw ValidationError("cannot create the directory \(out) (--out): check that its parent exists and is writable, or choose another --out")
-        }
+        try OutputDirectory.create(out, holding: "the run files and tables", example: "comparison")
         var planned = [PlannedRun]()
         for rule in ruleKinds {
             for seed in seedList {

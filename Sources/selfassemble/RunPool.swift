@@ -19,6 +19,9 @@ struct FinishedRun: Sendable {
     var run: PlannedRun
     /// Seconds it took; nil when a complete file of the same configuration was kept.
     var seconds: Double?
+    /// Why the run failed (its last line on stderr); nil: it completed. Only a pool that
+    /// keeps going after a failure (``RunPool/keepGoing``) returns failed runs.
+    var failure: String? = nil
 }
 
 /// Runs many runs, in this process one after the other (`jobs` 1) or as up to `jobs` child
@@ -28,13 +31,19 @@ struct FinishedRun: Sendable {
 /// (`simulate --resume`), so an interrupted batch continues where it stopped; an incomplete
 /// output of another configuration is replaced; a complete output of another configuration
 /// stops the batch before anything runs. Shared by
-/// `compare` and the commands that sweep parameters.
+/// `compare` and `sweep` (which also runs one run of its manifest per Slurm array task).
 struct RunPool {
     var jobs: Int
     /// One line per started and finished run (stderr); nil: silent.
     var log: ((String) -> Void)?
     /// The subcommand whose batch this is: running it again continues an interrupted batch.
     var command = "compare"
+    /// false: the first failed run stops the batch (the others are stopped and it throws), as
+    /// `compare` needs every run for its table. true: a failed run is returned with its
+    /// reason and the others go on, as the independent runs of a sweep can.
+    var keepGoing = false
+    /// Called whenever a run starts or ends, and about once a second while runs are under way.
+    var progress: ((PoolStatus) -> Void)?
 
     /// A run still to do: new, or continuing the incomplete file at `continuing`.
     struct Pending {
@@ -53,19 +62,24 @@ struct RunPool {
             }
         }
         let indexOf = Dictionary(runs.enumerated().map { ($1.outputPath, $0) }, uniquingKeysWith: { first, _ in first })
+        let status = PoolStatus(total: runs.count, kept: results.count, jobs: jobs)
         do {
-            for run in pending.map(\.run) {
-                try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch",
-                                                     configuration: run.configuration))
-                    .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
-            }
-            let finished = jobs <= 1 ? try pending.map(runInProcess) : try runAsChildren(pending)
+            for run in pending.map(\.run) { try Self.writeDefinition(run) }
+            progress?(status)
+            let finished = jobs <= 1 ? try runInProcess(pending, status: status) : try runAsChildren(pending, status: status)
             for f in finished { results[indexOf[f.run.outputPath]!] = f }
         } catch {
             Self.removeDefinitionsWithoutRuns(pending.map(\.run))
             throw error
         }
         return runs.indices.map { results[$0]! }
+    }
+
+    /// Writes the run's resolved definition beside its output (`simulate --connectome` of it
+    /// repeats the run; a Slurm array task reads it).
+    static func writeDefinition(_ run: PlannedRun) throws {
+        try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch", configuration: run.configuration))
+            .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
     }
 
     /// After a failure: the definitions of runs that left no run file (never started, or
@@ -113,28 +127,46 @@ struct RunPool {
         pending.continuing.map { "continuing \($0)" } ?? "running -> \(pending.run.outputPath)"
     }
 
-    private func runInProcess(_ pending: Pending) throws -> FinishedRun {
-        let run = pending.run
-        log?("\(run.label): \(describe(pending))")
-        let started = Date()
-        let start: SimulationRun.Start = pending.continuing.map { .resume(path: $0) }
-            ?? .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
-                    connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8))
-        do {
-            _ = try SimulationRun(start: start, reporter: ProgressReporter.make(json: false, quiet: true)).execute()
-        } catch let interrupted as RunInterrupted {
-            throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], command: command)
+    private func runInProcess(_ runs: [Pending], status: PoolStatus) throws -> [FinishedRun] {
+        var status = status
+        return try runs.map { pending in
+            let run = pending.run
+            log?("\(run.label): \(describe(pending))")
+            let started = Date()
+            status.running = [started]
+            progress?(status)
+            let start: SimulationRun.Start = pending.continuing.map { .resume(path: $0) }
+                ?? .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
+                        connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8))
+            defer { status.running = []; progress?(status) }
+            do {
+                _ = try SimulationRun(start: start, reporter: ProgressReporter.make(json: false, quiet: true)).execute()
+            } catch let interrupted as RunInterrupted {
+                throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], command: command)
+            } catch where keepGoing {
+                let reason = CommandLineFailure.oneLine(String(describing: error))
+                log?("\(run.label): failed: \(reason)")
+                status.failed += 1
+                return FinishedRun(run: run, seconds: Date().timeIntervalSince(started), failure: reason)
+            }
+            let seconds = Date().timeIntervalSince(started)
+            log?("\(run.label): done in \(String(format: "%.1f", seconds)) s")
+            status.finished(seconds: seconds)
+            return FinishedRun(run: run, seconds: seconds)
         }
-        let seconds = Date().timeIntervalSince(started)
-        log?("\(run.label): done in \(String(format: "%.1f", seconds)) s")
-        return FinishedRun(run: run, seconds: seconds)
     }
 
-    private func runAsChildren(_ runs: [Pending]) throws -> [FinishedRun] {
+    private func runAsChildren(_ runs: [Pending], status: PoolStatus) throws -> [FinishedRun] {
         let executable = Self.executablePath()
         // Caught here and passed on to the runs under way, which stop after a snapshot.
         SignalMonitor.install()
         var next = 0, running = [(process: Process, run: PlannedRun, started: Date, errors: Pipe)](), finished = [FinishedRun]()
+        var status = status, reported = Date()
+        func report() {
+            status.running = running.map(\.started)
+            progress?(status)
+            reported = Date()
+        }
         while next < runs.count || !running.isEmpty {
             if let signal = SignalMonitor.pending {
                 for child in running where child.process.isRunning { kill(child.process.processIdentifier, signal) }
@@ -154,8 +186,10 @@ struct RunPool {
                 try process.run()
                 log?("\(run.label): \(describe(pending)) (process \(process.processIdentifier))")
                 running.append((process, run, Date(), errors))
+                report()
             }
             Thread.sleep(forTimeInterval: 0.05)
+            if Date().timeIntervalSince(reported) >= 1 { report() }
             for (i, child) in running.enumerated().reversed() where !child.process.isRunning {
                 // A run stopped by the same signal (Ctrl-C reaches the whole process group) is
                 // interrupted, not failed: the next turn says so.
@@ -165,13 +199,58 @@ struct RunPool {
                 guard child.process.terminationStatus == 0 else {
                     let message = String(decoding: child.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                         .split(separator: "\n").last.map(String.init) ?? "exit code \(child.process.terminationStatus)"
-                    for other in running { other.process.terminate() }
-                    throw ConfigurationError("\(child.run.label) failed: \(message)")
+                    guard keepGoing else {
+                        for other in running { other.process.terminate() }
+                        throw ConfigurationError("\(child.run.label) failed: \(message)")
+                    }
+                    log?("\(child.run.label): failed: \(message)")
+                    status.failed += 1
+                    finished.append(FinishedRun(run: child.run, seconds: seconds, failure: message))
+                    report()
+                    continue
                 }
                 log?("\(child.run.label): done in \(String(format: "%.1f", seconds)) s")
+                status.finished(seconds: seconds)
                 finished.append(FinishedRun(run: child.run, seconds: seconds))
+                report()
             }
         }
         return finished
+    }
+}
+
+
+/// Where a batch of runs stands, for a progress line: runs done (kept complete ones
+/// included), under way, failed, and an estimate of the time left from the runs finished so
+/// far (nil until one has finished in this batch).
+struct PoolStatus: Sendable {
+    var total: Int
+    /// Complete outputs kept from before; counted as done.
+    var kept: Int
+    var jobs: Int
+    var failed = 0
+    /// When each run under way started.
+    var running: [Date] = []
+    /// Seconds of each run finished in this batch.
+    private(set) var durations: [Double] = []
+
+    init(total: Int, kept: Int, jobs: Int) {
+        self.total = total
+        self.kept = kept
+        self.jobs = jobs
+    }
+
+    var done: Int { kept + durations.count }
+    var waiting: Int { total - done - failed - running.count }
+
+    mutating func finished(seconds: Double) { durations.append(seconds) }
+
+    /// Seconds left: the mean duration of the runs finished so far for each waiting run, and
+    /// what is left of it for each run under way, shared by the `jobs` processes.
+    func secondsLeft(now: Date = Date()) -> Double? {
+        guard !durations.isEmpty else { return nil }
+        let mean = durations.reduce(0, +) / Double(durations.count)
+        let underWay = running.map { max(0, mean - now.timeIntervalSince($0)) }.reduce(0, +)
+        return (Double(waiting) * mean + underWay) / Double(max(1, min(jobs, waiting + running.count)))
     }
 }

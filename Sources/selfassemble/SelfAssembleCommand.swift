@@ -8,7 +8,7 @@ struct SelfAssembleCommand: ParsableCommand {
         commandName: "selfassemble",
         abstract: "Simulate a circuit in which a four-synapse learning motif self-assembles out of random connectivity.",
         version: "selfassemble " + SelfAssembleVersion.string,
-        subcommands: [Simulate.self, Compare.self, Inspect.self, Validate.self, Export.self, Report.self, Connectomes.self, Doctor.self])
+        subcommands: [Simulate.self, Compare.self, Sweep.self, Collect.self, Inspect.self, Validate.self, Export.self, Report.self, Connectomes.self, Doctor.self])
 }
 
 @main

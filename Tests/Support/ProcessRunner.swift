@@ -12,11 +12,14 @@ public struct ProcessOutput: Sendable {
 
 /// Runs a program to its end, as a user would from a shell, with no standard input.
 public enum ProcessRunner {
-    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> ProcessOutput {
+    /// - Parameter environment: the program's whole environment; nil: this process's.
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String]? = nil) throws -> ProcessOutput {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         // Output goes to files, so a full pipe can never block the process.
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("selfassemble-capture-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)

@@ -42,13 +42,9 @@ public struct RuleComparison: Sendable {
         public var rule: String
         public var results: [Result]
         public var accuracies: [Double] { results.map(\.finalTestAccuracy) }
-        public var mean: Double { accuracies.reduce(0, +) / Double(max(accuracies.count, 1)) }
+        public var mean: Double { accuracies.isEmpty ? 0 : SeedStatistics(accuracies).mean }
         /// Sample standard deviation over seeds (0 for one seed).
-        public var spread: Double {
-            guard accuracies.count > 1 else { return 0 }
-            let m = mean
-            return (accuracies.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(accuracies.count - 1)).squareRoot()
-        }
+        public var spread: Double { accuracies.count > 1 ? SeedStatistics(accuracies).spread : 0 }
     }
 
     public var rows: [Row]

@@ -10,6 +10,8 @@ public struct LineChart {
         /// y = nil leaves a gap (a metric that is not defined there).
         public var points: [(x: Double, y: Double?)]
         public var dashed = false
+        /// Half-lengths of error bars, one per point (nil: none); empty: no bars.
+        public var errors: [Double?] = []
 
         public init(name: String, color: String, points: [(x: Double, y: Double?)], dashed: Bool = false) {
             self.name = name
@@ -60,6 +62,9 @@ public struct LineChart {
     /// Fixed y range; nil: from the data.
     public var yRange: (Double, Double)? = nil
     public var logY = false
+    /// Names of the x positions 1, 2, ... for a categorical axis (ticks at those positions
+    /// with these labels); nil: a numeric axis.
+    public var xCategories: [String]? = nil
     public var width = 820.0
     public var height = 380.0
 
@@ -86,9 +91,11 @@ public struct LineChart {
         svg.text(title, x: left, y: 22, size: 14, weight: "bold", cssClass: "title")
         // Axes, grid and tick labels.
         svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#999", cssClass: "frame")
-        for t in Ticks.nice(x0, x1, count: 6) {
+        let xTicks = xCategories.map { names in names.indices.map { (Double($0 + 1), names[$0]) } }
+            ?? Ticks.nice(x0, x1, count: 6).map { ($0, Ticks.label($0)) }
+        for (t, label) in xTicks {
             svg.line(x1: px(t), y1: top + plotHeight, x2: px(t), y2: top + plotHeight + 4, stroke: "#999", cssClass: "tick")
-            svg.text(Ticks.label(t), x: px(t), y: top + plotHeight + 16, size: 10, anchor: .middle, cssClass: "tick-label")
+            svg.text(label, x: px(t), y: top + plotHeight + 16, size: 10, anchor: .middle, cssClass: "tick-label")
         }
         let yTicks = logY ? Ticks.decades(y0, y1) : Ticks.nice(y0, y1, count: 5)
         for t in yTicks {
@@ -128,6 +135,13 @@ public struct LineChart {
                 }
             }
             if !segment.isEmpty { flush() }
+            for (i, error) in s.errors.enumerated() where i < s.points.count {
+                guard let error, error.isFinite, let y = s.points[i].y, y.isFinite, !logY else { continue }
+                let x = px(s.points[i].x), low = py(max(y - error, y0)), high = py(min(y + error, y1))
+                svg.line(x1: x, y1: low, x2: x, y2: high, stroke: s.color, cssClass: "error-bar")
+                svg.line(x1: x - 3, y1: low, x2: x + 3, y2: low, stroke: s.color, cssClass: "error-bar")
+                svg.line(x1: x - 3, y1: high, x2: x + 3, y2: high, stroke: s.color, cssClass: "error-bar")
+            }
             legend.append((s.name, s.color, s.dashed ? "6,3" : nil, "legend-series"))
         }
         // Legend on the right.
@@ -142,6 +156,7 @@ public struct LineChart {
     }
 
     private func xRange() -> (Double, Double) {
+        if let xCategories { return (0.5, Double(xCategories.count) + 0.5) }
         let xs = series.flatMap { $0.points.map(\.x) }
         guard let lo = xs.min(), let hi = xs.max() else { return (0, 1) }
         return hi > lo ? (lo, hi) : (lo - 1, hi + 1)
@@ -150,6 +165,11 @@ public struct LineChart {
     private func yRangeResolved() -> (Double, Double) {
         if let yRange { return yRange }
         var ys = series.flatMap { $0.points.compactMap(\.y) }.filter(\.isFinite)
+        for s in series {
+            for (i, error) in s.errors.enumerated() where i < s.points.count {
+                if let error, error.isFinite, let y = s.points[i].y, y.isFinite { ys += [y - error, y + error] }
+            }
+        }
         if logY { ys = ys.filter { $0 > 0 } }
         ys += references.map(\.y)
         guard var lo = ys.min(), var hi = ys.max() else { return logY ? (0.1, 10) : (0, 1) }

@@ -1,0 +1,244 @@
+import Foundation
+import SelfAssembleStore
+import XCTest
+
+/// `selfassemble sweep` on this machine and `selfassemble collect`: the grid expanded into
+/// runs and a manifest, a sweep killed half-way and started again (no run done twice, none
+/// lost), a failing run that does not stop the others, bad grids refused in one line, and the
+/// table's numbers recomputed from the run files.
+final class SweepCommandTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws { dir = try CommandRunner.temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// A small circuit on the synthetic task: a run takes about a second in a debug build.
+    static let small = ["--connectome", "default", "--grid", "levels[1].size=24", "--grid", "levels[2].size=24",
+                        "--grid", "development.steps=200", "--grid", "descending_steps=200",
+                        "--grid", "snapshots.every=25"]
+
+    private func manifestRuns(_ out: URL) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
+        return try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["runs"] as? [[String: Any]])
+    }
+
+    func testGridExpandsIntoRunsWithManifestAndCollectAggregatesOverSeeds() throws {
+        let out = dir.appendingPathComponent("sw")
+        let result = try CommandRunner.run(["sweep"] + Self.small + ["--grid", "epochs=3", "--grid", "ratio=1,2.5", "--grid", "seed=1..3",
+                                                                      "--out", out.path, "--jobs", "2"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let runs = try manifestRuns(out)
+        XCTAssertEqual(runs.count, 6)
+        XCTAssertEqual(runs.map { ($0["parameters"] as! [String: String])["ratio"]! }, ["1", "1", "1", "2.5", "2.5", "2.5"], "first axis slowest")
+        XCTAssertEqual(runs.map { ($0["parameters"] as! [String: String])["seed"]! }, ["1", "2", "3", "1", "2", "3"])
+        XCTAssertTrue(result.stderr.contains("sweep: 6/6 done, 0 running, 0 failed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("left"), "an estimate of the time left: \(result.stderr)")
+        let csv = try String(contentsOf: out.appendingPathComponent("manifest.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("index,levels[1].size,levels[2].size,steps,descending_steps,every,epochs,ratio,seed,output,definition\n0,24,24,200,200,25,3,1,1,runs/ratio-1_seed-1.h5,runs/ratio-1_seed-1.yaml\n"), csv)
+        // Each run: its resolved connectome and its run file, of the grid point's values.
+        var accuracies = [String: [Double]]()
+        for run in runs {
+            let reader = try RunReader(path: out.appendingPathComponent(run["output"] as! String).path)
+            XCTAssertTrue(reader.isComplete)
+            let configuration = try reader.configuration()
+            let parameters = run["parameters"] as! [String: String]
+            XCTAssertEqual(configuration.ratios, [Double(parameters["ratio"]!)!])
+            XCTAssertEqual(configuration.seed, UInt64(parameters["seed"]!)!)
+            XCTAssertEqual(configuration.sizes, [64, 24, 24, 10])
+            XCTAssertEqual(configuration.epochs, 3)
+            let yaml = try String(contentsOf: out.appendingPathComponent(run["definition"] as! String), encoding: .utf8)
+            XCTAssertTrue(yaml.contains("seed: \(parameters["seed"]!)"), yaml)
+            accuracies[parameters["ratio"]!, default: []].append(try XCTUnwrap(reader.summary()).finalTestAccuracy)
+        }
+
+        let collected = try CommandRunner.run(["collect", out.path, "--metric", "test_accuracy", "--against", "ratio"], in: dir)
+        XCTAssertEqual(collected.status, 0, collected.stderr)
+        let table = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(table.count, 3, "a header and one row per ratio")
+        let header = table[0].split(separator: ",").map(String.init)
+        for row in table.dropFirst() {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let ratio = fields[header.firstIndex(of: "ratio")!]
+            let values = accuracies[ratio]!
+            let mean = values.reduce(0, +) / 3
+            let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+            XCTAssertEqual(fields[header.firstIndex(of: "seeds")!], "3")
+            XCTAssertEqual(Double(fields[header.firstIndex(of: "test_accuracy_mean")!])!, mean, accuracy: 1e-12)
+            XCTAssertEqual(Double(fields[header.firstIndex(of: "test_accuracy_sd")!])!, sd, accuracy: 1e-12)
+        }
+        XCTAssertTrue(header.contains("onset_1_mean") && header.contains("reciprocity_1_mean"), header.joined(separator: ","))
+        let markdown = try String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.hasPrefix("| ratio | seeds | test accuracy (mean ± sd)"), markdown)
+        XCTAssertTrue(collected.stdout.contains(markdown))
+        let svg = try String(contentsOf: out.appendingPathComponent("test_accuracy-vs-ratio.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("<svg") && svg.contains("error-bar"), "a plot with spread bars")
+        // The HDF5 summary, read by h5py: the same means as the CSV.
+        let read = try PythonRunner.run("""
+            import h5py, sys
+            with h5py.File(sys.argv[1], "r") as f:
+                print(list(f["summary/ratio"].asstr()[:]), [float(x) for x in f["summary/test_accuracy_mean"][:]], len(f["runs/run_file"]))
+            """, arguments: [out.appendingPathComponent("summary.h5").path])
+        XCTAssertEqual(read.status, 0, read.stderr)
+        let means = ["1", "2.5"].map { r in accuracies[r]!.reduce(0, +) / 3 }
+        XCTAssertEqual(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "['1', '2.5'] \(means.map { "\($0)" }) 6".replacingOccurrences(of: "\"", with: ""))
+        // A selection: only ratio 2.5, in files named after it.
+        let selected = try CommandRunner.run(["collect", out.path, "--where", "ratio=2.5", "--against", "ratio"], in: dir)
+        XCTAssertEqual(selected.status, 0, selected.stderr)
+        let rows = try String(contentsOf: out.appendingPathComponent("summary-ratio-2.5.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 2, "a header and the one selected row")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("test_accuracy-vs-ratio-ratio-2.5.svg").path))
+        let unknown = try CommandRunner.run(["collect", out.path, "--where", "ratio=3"], in: dir)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("its values are 1, 2.5"), unknown.stderr)
+    }
+
+    func testSweepKilledHalfWayAndRestartedRunsNoRunTwiceAndLosesNone() throws {
+        let out = dir.appendingPathComponent("sw")
+        let arguments = ["sweep"] + Self.small + ["--grid", "epochs=6", "--grid", "seed=1..6", "--out", out.path, "--jobs", "2"]
+        let sweep = Process()
+        sweep.executableURL = CommandRunner.executable
+        sweep.arguments = arguments
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        let outputs = (1...6).map { out.appendingPathComponent("runs/seed-\($0).h5").path }
+        /// Complete runs, and incomplete ones with at least `snapshots` snapshots.
+        func state(snapshots: Int = 1) -> (complete: Set<String>, partial: Set<String>) {
+            var complete = Set<String>(), partial = Set<String>()
+            for path in outputs where FileManager.default.fileExists(atPath: path) {
+                guard let reader = try? RunReader(path: path) else { continue }
+                if reader.isComplete { complete.insert(path) } else if reader.snapshotCount >= snapshots { partial.insert(path) }
+            }
+            return (complete, partial)
+        }
+        let deadline = Date().addingTimeInterval(300)
+        while sweep.isRunning && Date() < deadline {
+            let s = state(snapshots: 3)
+            if !s.complete.isEmpty && !s.partial.isEmpty { break }
+            usleep(20_000)
+        }
+        XCTAssertTrue(sweep.isRunning, "the sweep ended before it could be killed half-way")
+        // The sweep and its runs killed at once, as a lost machine or an OOM kill of the job
+        // would: frozen first, so that it starts no run while its children are found.
+        kill(sweep.processIdentifier, SIGSTOP)
+        let children = (try? String(contentsOfFile: "/proc/\(sweep.processIdentifier)/task/\(sweep.processIdentifier)/children", encoding: .utf8))?
+            .split(separator: " ").compactMap { pid_t($0) } ?? []
+        XCTAssertFalse(children.isEmpty, "runs under way")
+        for child in children { kill(child, SIGKILL) }
+        kill(sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        usleep(200_000)
+        let before = state()
+        XCTAssertFalse(before.complete.isEmpty)
+        XCTAssertFalse(before.partial.isEmpty)
+        XCTAssertLessThan(before.complete.count, 6)
+        var created = [String: String]()
+        for path in before.complete { created[path] = try RunReader(path: path).created }
+
+        let again = try CommandRunner.run(arguments, in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        for path in outputs {
+            let name = (path as NSString).lastPathComponent
+            let lines = again.stderrLines.filter { $0.contains(name) }
+            if before.complete.contains(path) {
+                XCTAssertTrue(lines.contains { $0.contains("kept") }, "\(name) complete before: kept\n\(again.stderr)")
+                XCTAssertFalse(lines.contains { $0.contains("running ->") || $0.contains("continuing") }, "\(name) not run twice")
+                XCTAssertEqual(try RunReader(path: path).created, created[path], "\(name) is the same file")
+            } else if before.partial.contains(path) {
+                XCTAssertTrue(lines.contains { $0.contains("continuing") }, "\(name) incomplete: continued\n\(again.stderr)")
+            } else {
+                XCTAssertTrue(lines.contains { $0.contains("running ->") }, "\(name) not started: run\n\(again.stderr)")
+            }
+            let reader = try RunReader(path: path)
+            XCTAssertTrue(reader.isComplete, "\(name) complete: none lost")
+            let steps = try reader.steps()
+            XCTAssertEqual(steps, steps.sorted(), name)
+            XCTAssertEqual(Set(steps).count, steps.count, "\(name): no snapshot twice")
+        }
+        // A continued run is the run left alone: its definition run afresh gives the same metrics.
+        let continued = try XCTUnwrap(before.partial.sorted().first)
+        let reference = dir.appendingPathComponent("reference.h5").path
+        let fresh = try CommandRunner.run(["simulate", "--connectome", (continued as NSString).deletingPathExtension + ".yaml",
+                                           "--out", reference, "--quiet"], in: dir)
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        for metric in ["test_accuracy", "reciprocity_1", "alignment_H_2"] {
+            XCTAssertEqual(try RunReader(path: continued).metric(metric).map(\.bitPattern),
+                           try RunReader(path: reference).metric(metric).map(\.bitPattern), metric)
+        }
+    }
+
+    func testAFailingRunDoesNotStopTheOthersAndTheSweepSaysSo() throws {
+        var good = "label,a,b,c,d\n", bad = "label,a,b,c,d\n"
+        for i in 0..<60 {
+            let label = i % 2
+            good += "\(label),\(Double(label) + Double(i % 7) * 0.1),\(Double(i % 5) * 0.2),\(Double(label) * 0.5),\(Double(i % 3))\n"
+            bad += i == 30 ? "1,x,0,0,0\n" : "\(label),\(i),0,0,0\n"
+        }
+        try good.write(to: dir.appendingPathComponent("good.csv"), atomically: true, encoding: .utf8)
+        try bad.write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("sw")
+        let result = try CommandRunner.run(["sweep", "--connectome", "default", "--grid", "input=4", "--grid", "levels[1].size=8",
+                                            "--grid", "levels[2].size=8", "--grid", "levels[3].size=2", "--grid", "epochs=2",
+                                            "--grid", "development.steps=20", "--grid", "descending_steps=20",
+                                            "--grid", "data.path=good.csv,bad.csv", "--grid", "seed=1,2", "--out", out.path, "--jobs", "2"],
+                                           in: dir)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.stderrLines.last, "selfassemble: error: 2 of 4 runs failed (listed above); fix the cause and run the same `selfassemble sweep` again: the 2 complete runs are kept")
+        XCTAssertEqual(result.stderrLines.filter { $0.hasPrefix("sweep: failed: path=bad.csv") }.count, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("4/4 done") == false && result.stderr.contains("2/4 done, 0 running, 2 failed"), result.stderr)
+        for seed in [1, 2] {
+            XCTAssertTrue(try RunReader(path: out.appendingPathComponent("runs/path-good.csv_seed-\(seed).h5").path).isComplete)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs/path-bad.csv_seed-\(seed).h5").path))
+        }
+        // collect tables what is complete and names what is not.
+        let collected = try CommandRunner.run(["collect", out.path], in: dir)
+        XCTAssertEqual(collected.status, 0, collected.stderr)
+        XCTAssertTrue(collected.stdout.contains("2 runs are not in the table: path-bad.csv_seed-1.h5 (not run yet (no file))"), collected.stdout)
+    }
+
+    func testBadGridsGetOneLineNamingTheProblemAndTheFix() throws {
+        let out = dir.appendingPathComponent("bad").path
+        for (grid, words) in [("ratio", ["FIELD=VALUES"]), ("ratio=", ["no values"]),
+                              ("ratoi=1", ["unknown field 'ratoi'"]), ("learning.etaw=1", ["did you mean 'learning.eta_w'"]),
+                              ("ratio=0.5", ["ratio=0.5", "below 1"]), ("seed=5..1", ["runs backwards", "1..5"]),
+                              ("seed=1..x", ["whole numbers"]), ("size=3", ["levels[1].size"]),
+                              ("levels[9].size=3", ["3 levels", "levels[9]"]), ("eta_w=fast", ["learning.eta_w", "'fast'"]),
+                              ("plastic=[W,Vbar", ["'[' without its ']'"]), ("ratio=1,1", ["twice"]),
+                              ("downstream_activation=sigmoid", ["sigmoid", "identity, relu, tanh"]),
+                              ("eta_w=0.1..0.3:0", ["step"]), ("learning=1", ["section", "learning.rule"])] {
+            let result = try CommandRunner.run(["sweep", "--connectome", "default", "--grid", grid, "--out", out], in: dir)
+            XCTAssertEqual(result.status, 1, grid)
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+            for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing written for \(grid)")
+        }
+        for (arguments, words) in [([String](), ["--connectome"]), (["--jobs", "0"], ["--jobs"]),
+                                   (["--emit", "pbs"], ["slurm"]), (["--partition", "x"], ["--emit slurm"])] {
+            let result = try CommandRunner.run(["sweep", "--out", out] + (arguments.first == "--connectome" || arguments.isEmpty ? [] : ["--connectome", "default"]) + arguments, in: dir)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+            for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
+        }
+        let collect = try CommandRunner.run(["collect", dir.path], in: dir)
+        XCTAssertEqual(collect.status, 1)
+        XCTAssertEqual(collect.stderrLines.count, 1, collect.stderr)
+        XCTAssertTrue(collect.stderr.contains("manifest.json does not exist"), collect.stderr)
+    }
+
+    func testListValuesAndSeveralConnectomesAreAxes() throws {
+        let out = dir.appendingPathComponent("sw")
+        let result = try CommandRunner.run(["sweep"] + Self.small + ["--connectome", "ablation-all-plastic", "--grid", "epochs=1",
+                                                                      "--grid", "plastic=[W,V,Vbar,Wbar],[W,Vbar]", "--out", out.path,
+                                                                      "--emit", "slurm"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let runs = try manifestRuns(out)
+        XCTAssertEqual(runs.map { $0["output"] as! String }, [
+            "runs/connectome-default_plastic-W+V+Vbar+Wbar.h5", "runs/connectome-default_plastic-W+Vbar.h5",
+            "runs/connectome-ablation-all-plastic_plastic-W+V+Vbar+Wbar.h5", "runs/connectome-ablation-all-plastic_plastic-W+Vbar.h5"])
+        let yaml = try String(contentsOf: out.appendingPathComponent("runs/connectome-ablation-all-plastic_plastic-W+Vbar.yaml"), encoding: .utf8)
+        XCTAssertTrue(yaml.contains("plastic: [W, Vbar]") && yaml.contains("input: 16"), yaml)
+        let script = try String(contentsOf: out.appendingPathComponent("sweep.slurm"), encoding: .utf8)
+        XCTAssertTrue(script.contains("#SBATCH --array=0-3\n"), script)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(runs[0]["output"] as! String).path), "--emit runs nothing")
+    }
+}
