@@ -33,8 +33,9 @@ public struct CircuitRule: LearningRule {
             let dW = BLAS.product(teaching, transposeA: true, up.h[l - 1], alpha: -1)
             let db = teaching.columnSums().map { -$0 }
             let dWbar = l >= 2 ? BLAS.product(up.h[l - 1], transposeA: true, down.g[l], alpha: -1) : nil
-            let reciprocal = ReciprocalHebbian.updates(d: down.d[l], g: down.g[l])
-            levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal.V, Vbar: reciprocal.Vbar, Wbar: dWbar))
+            let reciprocal = ReciprocalHebbian.directions(d: down.d[l], g: down.g[l])
+            levels.append(LevelPlasticity(W: .dense(dW), b: db, V: reciprocal.V, Vbar: reciprocal.Vbar,
+                                          Wbar: dWbar.map(UpdateDirection.dense)))
         }
         return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: input.rows)
     }

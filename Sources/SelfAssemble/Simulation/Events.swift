@@ -37,7 +37,8 @@ public indirect enum SimulationEvent: Sendable {
     case snapshot(Snapshot)
     /// The motif assembled at `level`, with its onset step.
     case assembled(level: Int, onsetStep: Int)
-    /// Learning diverged at `step`: its update was not finite, was not applied, and the run stopped.
+    /// Learning diverged at `step`: its loss or activities were not finite or its update could
+    /// overflow the weights (``DivergenceCheck``); it was not applied, and the run stopped.
     case diverged(step: Int)
     /// A learning epoch ended.
     case epochEnded(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double)

@@ -21,10 +21,12 @@ public struct Simulation: Sendable {
     /// Everything else that changes as the run goes (see ``SimulationCheckpoint``).
     public private(set) var checkpoint: SimulationCheckpoint
     private var epochOrder: [Int] = []
+    /// Decides where learning diverges; not part of the checkpoint (see ``DivergenceCheck``).
+    private var divergenceCheck: DivergenceCheck
 
     public var step: Int { checkpoint.step }
     public var detector: AssemblyDetector { checkpoint.detector }
-    /// The step at which learning diverged (its update was not finite and was not applied).
+    /// The step at which learning diverged (its update was not applied; see ``DivergenceCheck``).
     public var divergedAtStep: Int? { checkpoint.divergedAtStep }
 
     /// Steps of the reciprocal stage, the first of development.
@@ -73,6 +75,7 @@ public struct Simulation: Sendable {
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
         circuit.feedback = rule.initialFeedback(for: circuit, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
+        divergenceCheck = DivergenceCheck(levels: architecture.levels)
     }
 
     /// Continues a run from a snapshot's circuit and the checkpoint taken with it. The result is
@@ -126,8 +129,10 @@ public struct Simulation: Sendable {
         switch phase {
         case .reciprocalStage:
             reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+            divergenceCheck.forget()
         case .descendingStage:
             descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+            divergenceCheck.forget()
         case .learning where try !learningStep(onEvent):
             // A diverging circuit is an outcome (a circuit without development typically does
             // this), not a failure: stop with the last finite state and record it.
@@ -143,7 +148,7 @@ public struct Simulation: Sendable {
         try onEvent(.progress(progress))
     }
 
-    /// One minibatch of the learning phase; false when its plasticity is not finite (not applied).
+    /// One minibatch of the learning phase; false when it diverges (not applied; see ``DivergenceCheck``).
     private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws -> Bool {
         let learningStep = step - developmentEnd
         let position = learningStep % batchesPerEpoch
@@ -160,7 +165,7 @@ public struct Simulation: Sendable {
                                       settings: plasticity)
         rule.refreshFeedback(&circuit, context: context)
         let update = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
-        guard update.isFinite else { return false }
+        guard divergenceCheck.admits(update, to: circuit, settings: plasticity) else { return false }
         checkpoint.epochLoss += update.loss * Double(update.samples)
         checkpoint.epochCorrect += update.correct
         checkpoint.epochSamples += update.samples
@@ -183,9 +188,9 @@ public struct Simulation: Sendable {
     }
 
     /// Measures and reports a snapshot. The weights are checked here, once per snapshot rather
-    /// than in every step (the scan cost about a tenth of a development step): a non-finite
-    /// update is never applied (see `learningStep`), so only an overflow of finite updates can
-    /// make them non-finite, and no such snapshot reaches the listeners.
+    /// than in every step (the scan cost about a tenth of a development step): a learning step
+    /// that could make them non-finite is never applied (``DivergenceCheck``), so only
+    /// development or a rule's learned feedback can, and no such snapshot reaches the listeners.
     private mutating func record(_ onEvent: (SimulationEvent) throws -> Void) throws {
         if !circuit.isFinite { throw SimulationError.overflow(step: step) }
         let motif = monitor.measure(circuit)
