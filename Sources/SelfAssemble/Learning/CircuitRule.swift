@@ -30,12 +30,13 @@ public struct CircuitRule: LearningRule {
         var levels = [LevelPlasticity]()
         for l in 1...L {
             let teaching = l == L && topTeaching == .error ? down.d[L] : down.a[l]
-            let dW = BLAS.product(teaching, transposeA: true, up.h[l - 1], alpha: -1)
+            // Kept as outer products of the activities: Circuit.apply adds them to the weights in
+            // one sgemm each, and multiplies out none that is not applied.
+            let dW = UpdateDirection.outerProduct(post: teaching, pre: up.h[l - 1], scale: -1)
             let db = teaching.columnSums().map { -$0 }
-            let dWbar = l >= 2 ? BLAS.product(up.h[l - 1], transposeA: true, down.g[l], alpha: -1) : nil
+            let dWbar = l >= 2 ? UpdateDirection.outerProduct(post: up.h[l - 1], pre: down.g[l], scale: -1) : nil
             let reciprocal = ReciprocalHebbian.directions(d: down.d[l], g: down.g[l])
-            levels.append(LevelPlasticity(W: .dense(dW), b: db, V: reciprocal.V, Vbar: reciprocal.Vbar,
-                                          Wbar: dWbar.map(UpdateDirection.dense)))
+            levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal.V, Vbar: reciprocal.Vbar, Wbar: dWbar))
         }
         return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: input.rows)
     }

@@ -18,6 +18,14 @@ public enum UpdateDirection: Sendable {
         }
     }
 
+    /// The direction of the transposed projection (an outer product with its factors swapped).
+    public var transposed: UpdateDirection {
+        switch self {
+        case .dense(let m): .dense(m.transposed)
+        case .outerProduct(let post, let pre, let scale): .outerProduct(post: pre, pre: post, scale: scale)
+        }
+    }
+
     /// An upper bound of the update's largest |entry| in exact arithmetic, NaN or infinite when
     /// the update (or, for an outer product, a factor) is not finite. For an outer product:
     /// B max|post| max|pre| |scale|, from the two B-row factors without forming the product.
