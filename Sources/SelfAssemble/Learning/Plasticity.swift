@@ -26,14 +26,22 @@ public enum UpdateDirection: Sendable {
         }
     }
 
-    /// An upper bound of the update's largest |entry| in exact arithmetic, NaN or infinite when
-    /// the update (or, for an outer product, a factor) is not finite. For an outer product:
-    /// B max|post| max|pre| |scale|, from the two B-row factors without forming the product.
+    /// True when the update (for an outer product, each of its factors) is finite.
+    public var isFinite: Bool {
+        switch self {
+        case .dense(let m): m.isFinite
+        case .outerProduct(let post, let pre, _): post.isFinite && pre.isFinite
+        }
+    }
+
+    /// An upper bound of a finite update's largest |entry| in exact arithmetic (check
+    /// ``isFinite`` first). For an outer product: B max|post| max|pre| |scale|, from the two
+    /// B-row factors without forming the product (through the BLAS's isamax).
     public var magnitudeBound: Double {
         switch self {
         case .dense(let m): Double(m.largestMagnitude)
         case .outerProduct(let post, let pre, let scale):
-            Double(post.rows) * Double(post.largestMagnitude) * Double(pre.largestMagnitude) * Double(abs(scale))
+            Double(post.rows) * Double(BLAS.largestMagnitude(post)) * Double(BLAS.largestMagnitude(pre)) * Double(abs(scale))
         }
     }
 
@@ -121,7 +129,7 @@ public struct Plasticity: Sendable {
     /// applying finite directions keeps the weights finite is ``DivergenceCheck``'s question.
     public var isFinite: Bool {
         loss.isFinite && levels.allSatisfy { p in
-            ProjectionKind.allCases.allSatisfy { p.direction($0)?.magnitudeBound.isFinite ?? true }
+            ProjectionKind.allCases.allSatisfy { p.direction($0)?.isFinite ?? true }
                 && (p.b?.allSatisfy { $0.isFinite } ?? true)
         }
     }

@@ -153,22 +153,17 @@ public struct Matrix: Equatable, Sendable {
     }
 
     /// The largest |entry| (0 for an empty matrix), NaN when an entry is NaN, infinity when one
-    /// is infinite. On the bits, 16 entries at a time: without the sign bit, the bit patterns
-    /// of non-negative Floats order as their values, infinity above every finite one and NaN
-    /// above infinity. The divergence check scans a step's activities with it.
+    /// is infinite. On the bits: without the sign bit, the bit patterns of non-negative Floats
+    /// order as their values, infinity above every finite one and NaN above infinity, so one
+    /// unsigned maximum (which the compiler vectorizes) does it. The divergence check scans a
+    /// step's activities with it.
     public var largestMagnitude: Float {
         values.withUnsafeBytes { raw in
-            let count = raw.count / 4, wide = count / 16
-            let magnitude = SIMD16<UInt32>(repeating: 0x7FFF_FFFF)
-            var largest = SIMD16<UInt32>(repeating: 0)
-            for i in 0..<wide {
-                largest = pointwiseMax(largest, raw.loadUnaligned(fromByteOffset: 64 * i, as: SIMD16<UInt32>.self) & magnitude)
+            var largest: UInt32 = 0
+            for i in 0..<(raw.count / 4) {
+                largest = Swift.max(largest, raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) & 0x7FFF_FFFF)
             }
-            var result = largest.max()
-            for i in (16 * wide)..<count {
-                result = Swift.max(result, raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) & 0x7FFF_FFFF)
-            }
-            return Float(bitPattern: result)
+            return Float(bitPattern: largest)
         }
     }
 }

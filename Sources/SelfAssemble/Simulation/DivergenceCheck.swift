@@ -3,8 +3,9 @@
 /// - the loss or an activity the updates are made of is not finite (for the circuit rule the
 ///   B-row matrices h_{l-1}, a_l, g_l, d_l; a rule that gives a dense update, that update), or
 /// - an update that is applied could make a weight or bias non-finite: for each applied
-///   direction, (1 - lambda) max|M| + eta x (a bound of the direction's largest entry) must stay
-///   below half of Float's largest value (the half absorbs the rounding of the product's sums).
+///   direction, (1 - lambda) max|M| + eta x (a bound of the direction's largest entry, from its
+///   factors: ``UpdateDirection/magnitudeBound``) must stay below half of Float's largest value
+///   (the half absorbs the rounding of the product's sums).
 ///
 /// The first test does not depend on which updates are applied or computed (the activities
 /// are computed in every case), so skipping dV and dVbar at eta_V = 0 moves no divergence;
@@ -38,9 +39,10 @@ struct DivergenceCheck: Sendable {
             let level = p[l]
             for (k, kind) in ProjectionKind.allCases.enumerated() {
                 guard let direction = level.direction(kind) else { continue }
+                guard direction.isFinite else { return false }
+                guard let change = s.change(of: kind), let weights = circuit[l][kind] else { continue }
                 let size = direction.magnitudeBound
                 guard size.isFinite else { return false }
-                guard let change = s.change(of: kind), let weights = circuit[l][kind] else { continue }
                 let rate = Double(change.rate), keep = 1 - Double(change.decay)
                 var current = bounds[l - 1][k] ?? Double(weights.largestMagnitude)
                 if keep * current + rate * size > Self.limit && bounds[l - 1][k] != nil {
