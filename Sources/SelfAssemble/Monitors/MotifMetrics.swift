@@ -53,7 +53,7 @@ public struct MotifMonitor: Sendable {
             let s = circuit[l]
             let dW = circuitStep[l].W!, minusGrad = bpStep[l].W!
             let H = circuit.learningRateMatrix(level: l)
-            let alignmentBP = cosineSimilarity(ruleStep[l].W!, minusGrad)
+            let alignmentBP = rule == nil ? cosineSimilarity(dW, minusGrad) : cosineSimilarity(ruleStep[l].W!, minusGrad)
             let topByError = l == L && circuitRule.topTeaching == .error
             let alignmentH = topByError ? cosineSimilarity(dW, minusGrad) : cosineSimilarity(dW, BLAS.product(H, minusGrad))
             var descending: Double? = nil

@@ -10,10 +10,13 @@ public struct Snapshot: Sendable {
     /// Mean loss and accuracy over the current epoch's batches so far (NaN in development).
     public var trainLoss: Double
     public var trainAccuracy: Double
-    /// Accuracy on the test set now.
+    /// Accuracy on the test set now: on all of it at an epoch's end, the run's last step and a
+    /// divergence, elsewhere on ``Simulation/snapshotTestSamples`` of it (`testSamples` says how many).
     public var testAccuracy: Double
     /// With `circuit`, all a run needs to continue from this snapshot.
     public var checkpoint: SimulationCheckpoint
+    /// The number of test samples `testAccuracy` was measured on.
+    public var testSamples: Int
 }
 
 /// A lightweight report after every step, for progress displays.
