@@ -4,19 +4,26 @@ import XCTest
 /// A diverging circuit is an outcome the run records, not a crash: the non-finite update is
 /// not applied, the run stops with the last finite circuit, and the summary says where.
 final class DivergenceTests: XCTestCase {
-    func testDivergenceStopsTheRunWithAFiniteCircuit() throws {
+    /// A circuit without development at eta_W = 1e4: it diverges within a few steps.
+    private func divergingRun(etaV: Float = 0, plastic: [ProjectionKind] = ProjectionKind.allCases) throws -> Simulation {
         var c = SimulationConfiguration()
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
         c.descendingSteps = 0
         c.etaW = 1e4
+        c.etaV = etaV
+        c.plastic = plastic
         c.weightDecay = 0
         c.epochs = 20
         c.batch = 16
         var task = GaussianClusters(features: 16, classes: 8)
         task.trainSamples = 160
         task.testSamples = 40
-        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        return try Simulation(configuration: c, data: task.generate(seed: 1))
+    }
+
+    func testDivergenceStopsTheRunWithAFiniteCircuit() throws {
+        var simulation = try divergingRun()
         var divergedEvents = [Int]()
         var snapshotSteps = [Int]()
         let summary = try simulation.run { event in
@@ -96,20 +103,7 @@ final class DivergenceTests: XCTestCase {
     /// V and Vbar frozen, and a small eta_V (whose V updates stay finite) diverge at one step.
     func testDivergenceDoesNotDependOnTheReciprocalUpdates() throws {
         func divergence(etaV: Float, plastic: [ProjectionKind]) throws -> Int? {
-            var c = SimulationConfiguration()
-            c.sizes = [16, 20, 8]
-            c.developmentSteps = 0
-            c.descendingSteps = 0
-            c.etaW = 1e4
-            c.etaV = etaV
-            c.plastic = plastic
-            c.weightDecay = 0
-            c.epochs = 20
-            c.batch = 16
-            var task = GaussianClusters(features: 16, classes: 8)
-            task.trainSamples = 160
-            task.testSamples = 40
-            var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+            var simulation = try divergingRun(etaV: etaV, plastic: plastic)
             return try simulation.run().divergedAtStep
         }
         let reference = try XCTUnwrap(divergence(etaV: 0, plastic: ProjectionKind.allCases))

@@ -5,18 +5,25 @@ import XCTest
 /// evenly spaced subset of Simulation.snapshotTestSamples samples elsewhere, and each snapshot
 /// says which.
 final class SnapshotTestAccuracyTests: XCTestCase {
-    func testSnapshotsBetweenEpochEndsMeasureTheFixedSubset() throws {
+    /// A small circuit with batch 8 and 4 classes.
+    private func smallRun(development: Int, descending: Int, epochs: Int, snapshotEvery: Int, train: Int, test: Int)
+        -> (SimulationConfiguration, DataSplit) {
         var c = SimulationConfiguration()
         c.sizes = [8, 12, 4]
-        c.developmentSteps = 5
-        c.descendingSteps = 5
+        c.developmentSteps = development
+        c.descendingSteps = descending
         c.batch = 8
-        c.epochs = 2
-        c.snapshotEvery = 5
+        c.epochs = epochs
+        c.snapshotEvery = snapshotEvery
         var task = GaussianClusters(features: 8, classes: 4)
-        task.trainSamples = 80  // 10 steps per epoch: epoch ends at steps 20 and 30
-        task.testSamples = 1_503
-        let data = task.generate(seed: 3)
+        task.trainSamples = train
+        task.testSamples = test
+        return (c, task.generate(seed: 3))
+    }
+
+    func testSnapshotsBetweenEpochEndsMeasureTheFixedSubset() throws {
+        // 10 steps per epoch: epoch ends at steps 20 and 30.
+        let (c, data) = smallRun(development: 5, descending: 5, epochs: 2, snapshotEvery: 5, train: 80, test: 1_503)
         let n = Simulation.snapshotTestSamples
         let subset = data.test.subset((0..<n).map { $0 * data.test.count / n })
         var simulation = try Simulation(configuration: c, data: data)
@@ -42,17 +49,8 @@ final class SnapshotTestAccuracyTests: XCTestCase {
 
     /// A test set no larger than the subset is measured whole at every snapshot.
     func testASmallTestSetIsMeasuredWholeEverywhere() throws {
-        var c = SimulationConfiguration()
-        c.sizes = [8, 12, 4]
-        c.developmentSteps = 4
-        c.descendingSteps = 0
-        c.batch = 8
-        c.epochs = 1
-        c.snapshotEvery = 3
-        var task = GaussianClusters(features: 8, classes: 4)
-        task.trainSamples = 40
-        task.testSamples = Simulation.snapshotTestSamples
-        let data = task.generate(seed: 3)
+        let (c, data) = smallRun(development: 4, descending: 0, epochs: 1, snapshotEvery: 3, train: 40,
+                              test: Simulation.snapshotTestSamples)
         var simulation = try Simulation(configuration: c, data: data)
         var checked = 0
         try simulation.run { event in

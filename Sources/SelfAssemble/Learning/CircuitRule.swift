@@ -24,7 +24,12 @@ public struct CircuitRule: LearningRule {
 
     public func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity {
         let up = AscendingActivity(circuit: circuit, input: input, activation: dynamics.upstreamActivation)
-        let err = ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss)
+        return plasticity(of: circuit, ascending: up, error: ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss))
+    }
+
+    /// The same from an ascending pass and its error already computed (the motif metrics share
+    /// them with backpropagation's reference on the probe batch).
+    func plasticity(of circuit: Circuit, ascending up: AscendingActivity, error err: ErrorSignal) -> Plasticity {
         let down = DescendingActivity(circuit: circuit, ascending: up, error: err.error, phi: dynamics.downstreamActivation)
         let L = circuit.levels
         var levels = [LevelPlasticity]()
@@ -38,6 +43,6 @@ public struct CircuitRule: LearningRule {
             let reciprocal = ReciprocalHebbian.directions(d: down.d[l], g: down.g[l])
             levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal.V, Vbar: reciprocal.Vbar, Wbar: dWbar))
         }
-        return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: input.rows)
+        return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: up.h[0].rows)
     }
 }
