@@ -121,7 +121,7 @@ final class DivergenceTests: XCTestCase {
         // One sample: the update's bound is |post| |pre| = 0.3 limit at unit rate.
         let post = Matrix(rows: 1, cols: 2, values: [Float(0.3 * limit / 1e30), 0])
         let pre = Matrix(rows: 1, cols: 2, values: [1e30, 0])
-        let step = Plasticity(levels: [LevelPlasticity(W: .outerProduct(post: post, pre: pre, scale: -1))],
+        let step = Plasticity(levels: [LevelPlasticity(dW: .outerProduct(post: post, pre: pre, scale: -1))],
                               loss: 1, correct: 0, samples: 1)
         let settings = PlasticitySettings(etaW: 1, etaV: 0, weightDecay: 0)
         var check = DivergenceCheck(levels: 1)

@@ -41,7 +41,7 @@ public struct CircuitRule: LearningRule {
             let db = teaching.columnSums().map { -$0 }
             let dWbar = l >= 2 ? UpdateDirection.outerProduct(post: up.h[l - 1], pre: down.g[l], scale: -1) : nil
             let reciprocal = ReciprocalHebbian.directions(d: down.d[l], g: down.g[l])
-            levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal.V, Vbar: reciprocal.Vbar, Wbar: dWbar))
+            levels.append(LevelPlasticity(dW: dW, db: db, dV: reciprocal.V, dVbar: reciprocal.Vbar, dWbar: dWbar))
         }
         return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: up.h[0].rows)
     }

@@ -68,14 +68,16 @@ public struct LevelPlasticity: Sendable {
     private var directions: [UpdateDirection?] = [nil, nil, nil, nil]
 
     public init(W: Matrix? = nil, b: [Float]? = nil, V: Matrix? = nil, Vbar: Matrix? = nil, Wbar: Matrix? = nil) {
-        self.init(W: W.map(UpdateDirection.dense), b: b, V: V.map(UpdateDirection.dense),
-                  Vbar: Vbar.map(UpdateDirection.dense), Wbar: Wbar.map(UpdateDirection.dense))
+        self.init(dW: W.map(UpdateDirection.dense), db: b, dV: V.map(UpdateDirection.dense),
+                  dVbar: Vbar.map(UpdateDirection.dense), dWbar: Wbar.map(UpdateDirection.dense))
     }
 
-    public init(W: UpdateDirection?, b: [Float]? = nil, V: UpdateDirection? = nil, Vbar: UpdateDirection? = nil,
-                Wbar: UpdateDirection? = nil) {
-        self.b = b
-        directions = [W, V, Vbar, Wbar]
+    /// From directions as the rule computed them (labelled apart from the matrix initialiser,
+    /// so that `LevelPlasticity(W: nil, ...)` stays unambiguous).
+    public init(dW: UpdateDirection?, db: [Float]? = nil, dV: UpdateDirection? = nil, dVbar: UpdateDirection? = nil,
+                dWbar: UpdateDirection? = nil) {
+        b = db
+        directions = [dW, dV, dVbar, dWbar]
     }
 
     private static func index(_ kind: ProjectionKind) -> Int {
