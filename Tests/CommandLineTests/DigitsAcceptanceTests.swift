@@ -84,7 +84,10 @@ final class DigitsAcceptanceTests: XCTestCase {
         let summary = try XCTUnwrap(try CommandRunner.jsonLines(result).last)
         let circuitAccuracy = try XCTUnwrap(summary["test_accuracy"] as? Double)
         let bpAccuracy = try XCTUnwrap(summary["bp_test_accuracy"] as? Double)
-        XCTAssertEqual(circuitAccuracy, 346.0 / 360, accuracy: 1e-9, "version 1, seed 7: 0.961 as before version 2")
+        // 346 / 360 until W and Wbar were updated in one sgemm (decay, rate and update rounded
+        // together, docs/performance.md): one test sample changed; model.md records version 1
+        // at 0.957 against bp 0.962 over seeds 1-5.
+        XCTAssertEqual(circuitAccuracy, 345.0 / 360, accuracy: 1e-9, "version 1, seed 7: 0.958")
         XCTAssertGreaterThanOrEqual(circuitAccuracy, bpAccuracy - 0.02)
         let reader = try RunReader(path: out.path)
         let endOfDevelopment = try XCTUnwrap(try reader.steps().firstIndex(of: 3000))

@@ -1,22 +1,29 @@
-import SelfAssemble
+@testable import SelfAssemble
 import XCTest
 
 /// A diverging circuit is an outcome the run records, not a crash: the non-finite update is
 /// not applied, the run stops with the last finite circuit, and the summary says where.
 final class DivergenceTests: XCTestCase {
-    func testDivergenceStopsTheRunWithAFiniteCircuit() throws {
+    /// A circuit without development at eta_W = 1e4: it diverges within a few steps.
+    private func divergingRun(etaV: Float = 0, plastic: [ProjectionKind] = ProjectionKind.allCases) throws -> Simulation {
         var c = SimulationConfiguration()
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
         c.descendingSteps = 0
         c.etaW = 1e4
+        c.etaV = etaV
+        c.plastic = plastic
         c.weightDecay = 0
         c.epochs = 20
         c.batch = 16
         var task = GaussianClusters(features: 16, classes: 8)
         task.trainSamples = 160
         task.testSamples = 40
-        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        return try Simulation(configuration: c, data: task.generate(seed: 1))
+    }
+
+    func testDivergenceStopsTheRunWithAFiniteCircuit() throws {
+        var simulation = try divergingRun()
         var divergedEvents = [Int]()
         var snapshotSteps = [Int]()
         let summary = try simulation.run { event in
@@ -32,9 +39,11 @@ final class DivergenceTests: XCTestCase {
         XCTAssertTrue(summary.finalCircuit.isFinite)
     }
 
-    /// Weights that overflow although every update was finite stop the run with an error when
-    /// the next snapshot is taken, before any listener sees non-finite weights.
-    func testOverflowIsCaughtBeforeASnapshotIsReported() throws {
+    /// A finite update that would overflow the weights is caught before it is applied (its bound
+    /// from the activities exceeds Float's range): the run reports a divergence at that step and
+    /// keeps the finite circuit. (Before the bound, such a step was applied and the overflow
+    /// surfaced as an error at the next snapshot.)
+    func testAnUpdateThatWouldOverflowTheWeightsIsADivergence() throws {
         var c = SimulationConfiguration()
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
@@ -49,6 +58,34 @@ final class DivergenceTests: XCTestCase {
         task.trainSamples = 64
         task.testSamples = 16
         var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        let initial = simulation.circuit
+        var reported = [Int]()
+        let summary = try simulation.run { event in
+            if case .snapshot(let s) = event {
+                XCTAssertTrue(s.circuit.isFinite, "snapshot \(s.step) is finite")
+                reported.append(s.step)
+            }
+        }
+        XCTAssertEqual(summary.divergedAtStep, 0, "the first learning step would overflow W")
+        XCTAssertEqual(reported, [0], "only the initial circuit was reported")
+        XCTAssertEqual(summary.finalCircuit, initial, "the update was not applied")
+    }
+
+    /// Weights that development makes non-finite stop the run with an error when the next
+    /// snapshot is taken, before any listener sees non-finite weights.
+    func testOverflowIsCaughtBeforeASnapshotIsReported() throws {
+        var c = SimulationConfiguration()
+        c.sizes = [16, 20, 8]
+        c.developmentSteps = 0
+        c.descendingSteps = 10
+        c.descendingRate = 3e38  // the descending stage's finite updates overflow W
+        c.batch = 4
+        c.epochs = 1
+        c.snapshotEvery = 5
+        var task = GaussianClusters(features: 16, classes: 8)
+        task.trainSamples = 64
+        task.testSamples = 16
+        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
         var reported = [Int]()
         XCTAssertThrowsError(try simulation.run { event in
             if case .snapshot(let s) = event {
@@ -56,8 +93,50 @@ final class DivergenceTests: XCTestCase {
                 reported.append(s.step)
             }
         }) { error in
-            guard case SimulationError.overflow = error else { return XCTFail("expected an overflow, got \(error)") }
+            guard case SimulationError.overflow(let step) = error else { return XCTFail("expected an overflow, got \(error)") }
+            XCTAssertEqual(step, 10, "caught at the snapshot at the end of development")
         }
-        XCTAssertEqual(reported, [0], "only the initial circuit was reported")
+        XCTAssertFalse(reported.contains(10), "the overflowed end of development was not reported")
+    }
+
+    /// The divergence step does not depend on which updates are applied or computed: eta_V = 0,
+    /// V and Vbar frozen, and a small eta_V (whose V updates stay finite) diverge at one step.
+    func testDivergenceDoesNotDependOnTheReciprocalUpdates() throws {
+        func divergence(etaV: Float, plastic: [ProjectionKind]) throws -> Int? {
+            var simulation = try divergingRun(etaV: etaV, plastic: plastic)
+            return try simulation.run().divergedAtStep
+        }
+        let reference = try XCTUnwrap(divergence(etaV: 0, plastic: ProjectionKind.allCases))
+        XCTAssertEqual(try divergence(etaV: 0, plastic: [.W, .Wbar]), reference)
+        XCTAssertEqual(try divergence(etaV: 1e-30, plastic: ProjectionKind.allCases), reference)
+    }
+
+    /// The bound of max|W| carried from step to step only grows; when it alone would refuse a
+    /// step, the weights are scanned and the exact value decides (so the decision is the same
+    /// whatever was carried), and weights that would really overflow are refused.
+    func testTheCarriedBoundIsRefreshedFromTheWeights() throws {
+        var circuit = Circuit(randomFor: try Architecture(sizes: [2, 2], ratios: [1]), seed: 1)
+        circuit[1].W = Matrix(rows: 2, cols: 2, values: [1, -1, 0.5, 0])
+        let limit = Double(Float.greatestFiniteMagnitude) / 2
+        // One sample: the update's bound is |post| |pre| = 0.3 limit at unit rate.
+        let post = Matrix(rows: 1, cols: 2, values: [Float(0.3 * limit / 1e30), 0])
+        let pre = Matrix(rows: 1, cols: 2, values: [1e30, 0])
+        let step = Plasticity(levels: [LevelPlasticity(dW: .outerProduct(post: post, pre: pre, scale: -1))],
+                              loss: 1, correct: 0, samples: 1)
+        let settings = PlasticitySettings(etaW: 1, etaV: 0, weightDecay: 0)
+        var check = DivergenceCheck(levels: 1)
+        // Not applied: the weights stay small, the carried bound grows to 0.3, 0.6, 0.9 limit,
+        // then 1.2 limit, where the scan finds max|W| = 1 and admits the step again.
+        for attempt in 1...5 {
+            XCTAssertTrue(check.admits(step, to: circuit, settings: settings), "attempt \(attempt)")
+        }
+        circuit[1].W.values[0] = Float(0.8 * limit)
+        var fresh = DivergenceCheck(levels: 1)
+        XCTAssertFalse(fresh.admits(step, to: circuit, settings: settings), "0.8 + 0.3 of the limit")
+        circuit[1].W.values[0] = 1
+        var nan = step
+        nan.levels[0].setDirection(.W, .outerProduct(post: post, pre: Matrix(rows: 1, cols: 2, values: [.nan, 0]), scale: -1))
+        fresh = DivergenceCheck(levels: 1)
+        XCTAssertFalse(fresh.admits(nan, to: circuit, settings: settings), "an activity is NaN")
     }
 }

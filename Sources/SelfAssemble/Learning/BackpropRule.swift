@@ -8,7 +8,11 @@ public struct BackpropRule: LearningRule {
 
     public func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity {
         let up = AscendingActivity(circuit: circuit, input: input, activation: dynamics.upstreamActivation)
-        let err = ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss)
+        return plasticity(of: circuit, ascending: up, error: ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss))
+    }
+
+    /// The same from an ascending pass and its error already computed.
+    func plasticity(of circuit: Circuit, ascending up: AscendingActivity, error err: ErrorSignal) -> Plasticity {
         let bp = BackpropagatedError(circuit: circuit, ascending: up, error: err.error)
         return ErrorFeedback.plasticity(deltas: bp.delta, ascending: up, error: err)
     }

@@ -24,18 +24,25 @@ public struct CircuitRule: LearningRule {
 
     public func plasticity(of circuit: Circuit, input: Matrix, labels: [Int]) -> Plasticity {
         let up = AscendingActivity(circuit: circuit, input: input, activation: dynamics.upstreamActivation)
-        let err = ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss)
+        return plasticity(of: circuit, ascending: up, error: ErrorSignal(logits: up.logits, labels: labels, loss: dynamics.loss))
+    }
+
+    /// The same from an ascending pass and its error already computed (the motif metrics share
+    /// them with backpropagation's reference on the probe batch).
+    func plasticity(of circuit: Circuit, ascending up: AscendingActivity, error err: ErrorSignal) -> Plasticity {
         let down = DescendingActivity(circuit: circuit, ascending: up, error: err.error, phi: dynamics.downstreamActivation)
         let L = circuit.levels
         var levels = [LevelPlasticity]()
         for l in 1...L {
             let teaching = l == L && topTeaching == .error ? down.d[L] : down.a[l]
-            let dW = BLAS.product(teaching, transposeA: true, up.h[l - 1], alpha: -1)
+            // Kept as outer products of the activities: Circuit.apply adds them to the weights in
+            // one sgemm each, and multiplies out none that is not applied.
+            let dW = UpdateDirection.outerProduct(post: teaching, pre: up.h[l - 1], scale: -1)
             let db = teaching.columnSums().map { -$0 }
-            let dWbar = l >= 2 ? BLAS.product(up.h[l - 1], transposeA: true, down.g[l], alpha: -1) : nil
-            let reciprocal = ReciprocalHebbian.updates(d: down.d[l], g: down.g[l])
-            levels.append(LevelPlasticity(W: dW, b: db, V: reciprocal.V, Vbar: reciprocal.Vbar, Wbar: dWbar))
+            let dWbar = l >= 2 ? UpdateDirection.outerProduct(post: up.h[l - 1], pre: down.g[l], scale: -1) : nil
+            let reciprocal = ReciprocalHebbian.directions(d: down.d[l], g: down.g[l])
+            levels.append(LevelPlasticity(dW: dW, db: db, dV: reciprocal.V, dVbar: reciprocal.Vbar, dWbar: dWbar))
         }
-        return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: input.rows)
+        return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: up.h[0].rows)
     }
 }

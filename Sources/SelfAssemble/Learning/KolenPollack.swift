@@ -41,10 +41,10 @@ public struct KolenPollackRule: LearningRule {
         let s = context.settings
         guard s.plastic.contains(.W) else { return }
         for l in stride(from: 2, through: circuit.levels, by: 1) {
-            guard let dW = update[l].W, var b = circuit.feedback[FeedbackName.B(l)] else { continue }
-            if s.weightDecay != 0 { BLAS.scale(1 - s.weightDecay, &b) }
-            BLAS.axpy(s.etaW, dW.transposed, &b)
-            circuit.feedback[FeedbackName.B(l)] = b
+            let name = FeedbackName.B(l)
+            guard let dW = update[l].direction(.W), circuit.feedback[name] != nil else { continue }
+            // In place (a copy taken out of the dictionary and put back would copy B_l).
+            dW.transposed.add(rate: s.etaW, decay: s.weightDecay, to: &circuit.feedback[name]!)
         }
     }
 }

@@ -51,8 +51,8 @@ public enum ErrorFeedback {
     /// The plasticity from per-level errors `delta[l]` (B x n_l; `delta[0]` unused).
     public static func plasticity(deltas delta: [Matrix], ascending up: AscendingActivity, error err: ErrorSignal) -> Plasticity {
         let levels = (1..<delta.count).map { l in
-            LevelPlasticity(W: BLAS.product(delta[l], transposeA: true, up.h[l - 1], alpha: -1),
-                            b: delta[l].columnSums().map { -$0 })
+            LevelPlasticity(dW: .outerProduct(post: delta[l], pre: up.h[l - 1], scale: -1),
+                            db: delta[l].columnSums().map { -$0 })
         }
         return Plasticity(levels: levels, loss: err.loss, correct: err.correct, samples: up.h[0].rows)
     }

@@ -4,8 +4,14 @@
 public enum SynapticScaling {
     /// `m += rate * delta`, then rescale `m` to its norm before the update.
     public static func update(_ m: inout Matrix, by delta: Matrix, rate: Float) {
+        update(&m, by: .dense(delta), rate: rate)
+    }
+
+    /// `m += rate * delta` for a direction (an outer product is added by one sgemm), then
+    /// rescale `m` to its norm before the update.
+    public static func update(_ m: inout Matrix, by delta: UpdateDirection, rate: Float) {
         let before = BLAS.frobeniusNorm(m)
-        BLAS.axpy(rate, delta, &m)
+        delta.add(rate: rate, decay: 0, to: &m)
         let after = BLAS.frobeniusNorm(m)
         if after > 0 && before > 0 { BLAS.scale(Float(before / after), &m) }
     }
@@ -20,5 +26,11 @@ public enum ReciprocalHebbian {
     public static func updates(d: Matrix, g: Matrix) -> (V: Matrix, Vbar: Matrix) {
         let dV = BLAS.product(g, transposeA: true, d)
         return (dV, dV.transposed)
+    }
+
+    /// The same two updates as outer products of the activities, multiplied out only where
+    /// they are applied (not at all at eta_V = 0 or with V and Vbar frozen).
+    public static func directions(d: Matrix, g: Matrix) -> (V: UpdateDirection, Vbar: UpdateDirection) {
+        (.outerProduct(post: g, pre: d, scale: 1), .outerProduct(post: d, pre: g, scale: 1))
     }
 }

@@ -45,15 +45,18 @@ public struct MotifMonitor: Sendable {
     }
 
     public func measure(_ circuit: Circuit) -> [LevelMotifMetrics] {
-        let circuitStep = circuitRule.plasticity(of: circuit, input: probeInput, labels: probeLabels)
-        let bpStep = reference.plasticity(of: circuit, input: probeInput, labels: probeLabels)
+        // One ascending pass and error for both (the two rules share the upstream dynamics).
+        let up = AscendingActivity(circuit: circuit, input: probeInput, activation: circuitRule.dynamics.upstreamActivation)
+        let err = ErrorSignal(logits: up.logits, labels: probeLabels, loss: circuitRule.dynamics.loss)
+        let circuitStep = circuitRule.plasticity(of: circuit, ascending: up, error: err)
+        let bpStep = reference.plasticity(of: circuit, ascending: up, error: err)
         let ruleStep = rule?.plasticity(of: circuit, input: probeInput, labels: probeLabels) ?? circuitStep
         let L = circuit.levels
         return (1...L).map { l in
             let s = circuit[l]
             let dW = circuitStep[l].W!, minusGrad = bpStep[l].W!
             let H = circuit.learningRateMatrix(level: l)
-            let alignmentBP = cosineSimilarity(ruleStep[l].W!, minusGrad)
+            let alignmentBP = rule == nil ? cosineSimilarity(dW, minusGrad) : cosineSimilarity(ruleStep[l].W!, minusGrad)
             let topByError = l == L && circuitRule.topTeaching == .error
             let alignmentH = topByError ? cosineSimilarity(dW, minusGrad) : cosineSimilarity(dW, BLAS.product(H, minusGrad))
             var descending: Double? = nil

@@ -69,6 +69,15 @@ public enum BLAS {
         x.values.withUnsafeMutableBufferPointer { px in cblas_sscal(n, alpha, px.baseAddress, 1) }
     }
 
+    /// The largest |entry| of a finite matrix (0 when empty), through cblas_isamax (the entry of
+    /// the first largest magnitude). With a NaN the result is not defined: check
+    /// ``Matrix/isFinite`` first.
+    public static func largestMagnitude(_ x: Matrix) -> Float {
+        guard x.count > 0 else { return 0 }
+        let i = x.values.withUnsafeBufferPointer { p in cblas_isamax(Int32(x.count), p.baseAddress, 1) }
+        return abs(x.values[Int(i)])
+    }
+
     /// The Frobenius norm, through ``frobeniusDot(_:_:)``.
     public static func frobeniusNorm(_ x: Matrix) -> Double {
         frobeniusDot(x, x).squareRoot()

@@ -151,4 +151,19 @@ public struct Matrix: Equatable, Sendable {
             return flag & 0x8000_0000 == 0
         }
     }
+
+    /// The largest |entry| (0 for an empty matrix), NaN when an entry is NaN, infinity when one
+    /// is infinite. On the bits: without the sign bit, the bit patterns of non-negative Floats
+    /// order as their values, infinity above every finite one and NaN above infinity, so one
+    /// unsigned maximum (which the compiler vectorizes) does it. The divergence check scans a
+    /// step's activities with it.
+    public var largestMagnitude: Float {
+        values.withUnsafeBytes { raw in
+            var largest: UInt32 = 0
+            for i in 0..<(raw.count / 4) {
+                largest = Swift.max(largest, raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self) & 0x7FFF_FFFF)
+            }
+            return Float(bitPattern: largest)
+        }
+    }
 }

@@ -169,6 +169,9 @@ public enum ProductCheck {
             // blocks in double (OpenBLAS issue 1326, pull request 1329); others sum all in double.
             check("dsdot n=\(count)", [BLAS.frobeniusDot(x, y0)], [dot],
                   [(Double(Swift.min(count, 32) + 3) * u + Double(count + 3) * 0x1p-53) * magnitude + 1e-300])
+            // isamax (the divergence check's bound): exact, no rounding.
+            let largest = x.values.map(abs).max()!
+            check("isamax n=\(count)", [Double(BLAS.largestMagnitude(x))], [Double(largest)], [0])
         }
         return failures
     }

@@ -10,10 +10,13 @@ public struct Snapshot: Sendable {
     /// Mean loss and accuracy over the current epoch's batches so far (NaN in development).
     public var trainLoss: Double
     public var trainAccuracy: Double
-    /// Accuracy on the test set now.
+    /// Accuracy on the test set now: on all of it at an epoch's end, the run's last step and a
+    /// divergence, elsewhere on ``Simulation/snapshotTestSamples`` of it (`testSamples` says how many).
     public var testAccuracy: Double
     /// With `circuit`, all a run needs to continue from this snapshot.
     public var checkpoint: SimulationCheckpoint
+    /// The number of test samples `testAccuracy` was measured on.
+    public var testSamples: Int
 }
 
 /// A lightweight report after every step, for progress displays.
@@ -37,7 +40,8 @@ public indirect enum SimulationEvent: Sendable {
     case snapshot(Snapshot)
     /// The motif assembled at `level`, with its onset step.
     case assembled(level: Int, onsetStep: Int)
-    /// Learning diverged at `step`: its update was not finite, was not applied, and the run stopped.
+    /// Learning diverged at `step`: its loss or activities were not finite or its update could
+    /// overflow the weights (``DivergenceCheck``); it was not applied, and the run stopped.
     case diverged(step: Int)
     /// A learning epoch ended.
     case epochEnded(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double)

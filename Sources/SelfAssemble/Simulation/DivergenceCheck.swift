@@ -1,0 +1,64 @@
+/// Whether a learning step may be applied: the run diverges at the first step where
+///
+/// - the loss or an activity the updates are made of is not finite (for the circuit rule the
+///   B-row matrices h_{l-1}, a_l, g_l, d_l; a rule that gives a dense update, that update), or
+/// - an update that is applied could make a weight or bias non-finite: for each applied
+///   direction, (1 - lambda) max|M| + eta x (a bound of the direction's largest entry, from its
+///   factors: ``UpdateDirection/magnitudeBound``) must stay below half of Float's largest value
+///   (the half absorbs the rounding of the product's sums).
+///
+/// The first test does not depend on which updates are applied or computed (the activities
+/// are computed in every case), so skipping dV and dVbar at eta_V = 0 moves no divergence;
+/// the second makes sure no step leaves weights that overflowed, so a diverged run stops with
+/// the last finite circuit. It costs a scan of the B-row activities per step, not of the
+/// weight-sized updates: max|M| is carried as a bound from step to step (the bound after an
+/// update is the one just tested), and the weights are scanned only when the carried bound is
+/// unknown (after development or a restart) or too large to decide; then the decision is taken
+/// on the exact value, so it is the same whatever was carried (runs stay bit-identical on
+/// resumption). V and Vbar, rescaled by synaptic scaling after each update, are scanned again
+/// when they are next updated.
+struct DivergenceCheck: Sendable {
+    /// Carried bounds of max|M| per level (index l - 1) and kind (ProjectionKind.allCases order).
+    private var bounds: [[Double?]]
+    private static let limit = Double(Float.greatestFiniteMagnitude) / 2
+
+    init(levels: Int) {
+        bounds = Array(repeating: [nil, nil, nil, nil], count: levels)
+    }
+
+    /// Forgets the carried bounds: the weights changed in a way the check did not see.
+    mutating func forget() {
+        for l in bounds.indices { bounds[l] = [nil, nil, nil, nil] }
+    }
+
+    /// True when `p` may be applied to `circuit` (and the bounds then carry the weights after it).
+    mutating func admits(_ p: Plasticity, to circuit: Circuit, settings s: PlasticitySettings) -> Bool {
+        guard p.loss.isFinite else { return false }
+        var next = bounds
+        for l in 1...circuit.levels {
+            let level = p[l]
+            for (k, kind) in ProjectionKind.allCases.enumerated() {
+                guard let direction = level.direction(kind) else { continue }
+                guard direction.isFinite else { return false }
+                guard let change = s.change(of: kind), let weights = circuit[l][kind] else { continue }
+                let size = direction.magnitudeBound
+                guard size.isFinite else { return false }
+                let rate = Double(change.rate), keep = 1 - Double(change.decay)
+                var current = bounds[l - 1][k] ?? Double(weights.largestMagnitude)
+                if keep * current + rate * size > Self.limit && bounds[l - 1][k] != nil {
+                    current = Double(weights.largestMagnitude)
+                }
+                let after = keep * current + rate * size
+                guard after <= Self.limit else { return false }
+                // Synaptic scaling rescales V and Vbar by a factor this check does not see.
+                next[l - 1][k] = kind == .V || kind == .Vbar ? nil : after
+            }
+            if let db = level.b, s.change(of: .W) != nil {
+                let b = circuit[l].b
+                for i in db.indices where !(b[i] + s.etaW * db[i]).isFinite { return false }
+            }
+        }
+        bounds = next
+        return true
+    }
+}
