@@ -91,12 +91,7 @@ final class CrashSafetyTests: XCTestCase {
     /// objects the file uses, as such a kill leaves it; the continued run must still end
     /// bit-identical to the run never stopped.
     func testResumeAfterAKillThatLeftTheSuperblocksEndOfFileBehind() throws {
-        let reference = path("reference.h5"), killed = path("killed.h5")
-        XCTAssertEqual(try CommandRunner.run(["simulate"] + run + ["--out", reference]).status, 0)
-        let (status, _) = try CommandRunner.startAndSignal(["simulate"] + run + ["--out", killed], signal: SIGKILL) {
-            CommandRunner.snapshots(in: killed) >= 6
-        }
-        XCTAssertEqual(status, SIGKILL, "the run was killed before it finished")
+        let (reference, killed) = try referenceAndKilled(after: 6)
 
         // Superblock version 0: the end-of-file address is the 8 bytes at offset 40, little-endian.
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: killed))
@@ -126,12 +121,7 @@ final class CrashSafetyTests: XCTestCase {
     /// Made here on purpose with h5py's raw chunk access; the continued run must end
     /// bit-identical to the run never stopped.
     func testResumeAfterAKillThatLeftACheckpointPointingNowhere() throws {
-        let reference = path("reference.h5"), killed = path("killed.h5")
-        XCTAssertEqual(try CommandRunner.run(["simulate"] + run + ["--out", reference]).status, 0)
-        let (status, _) = try CommandRunner.startAndSignal(["simulate"] + run + ["--out", killed], signal: SIGKILL) {
-            CommandRunner.snapshots(in: killed) >= 5
-        }
-        XCTAssertEqual(status, SIGKILL, "the run was killed before it finished")
+        let (reference, killed) = try referenceAndKilled(after: 5)
         let damage = try PythonRunner.run("""
             import struct, sys, h5py
             with h5py.File(sys.argv[1], "r+") as f:
@@ -155,6 +145,17 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         try assertSameRun(reference, killed)
         XCTAssertEqual(try RunValidator.report(path: killed).errors, [])
+    }
+
+    /// The run left alone, and the same run killed with SIGKILL once it holds `snapshots` snapshots.
+    private func referenceAndKilled(after snapshots: Int) throws -> (reference: String, killed: String) {
+        let reference = path("reference.h5"), killed = path("killed.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + run + ["--out", reference]).status, 0)
+        let (status, _) = try CommandRunner.startAndSignal(["simulate"] + run + ["--out", killed], signal: SIGKILL) {
+            CommandRunner.snapshots(in: killed) >= snapshots
+        }
+        XCTAssertEqual(status, SIGKILL, "the run was killed before it finished")
+        return (reference, killed)
     }
 
     func testSigintAndSigtermStopAfterASnapshotAndSayHowToResume() throws {
