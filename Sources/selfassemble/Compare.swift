@@ -70,7 +70,7 @@ struct Compare: ParsableCommand {
         // --data is relative to the working directory, but the definition written beside each run
         // file (which child runs and --resume read) resolves a relative path against its own
         // directory: write it absolute.
-        if let path = base.data, !path.hasPrefix("/") { base.data = URL(fileURLWithPath: path).standardizedFileURL.path }
+        base = base.withAbsoluteDataPath()
         try OutputDirectory.create(out, holding: "the run files and tables", example: "comparison")
         var planned = [PlannedRun]()
         for rule in ruleKinds {

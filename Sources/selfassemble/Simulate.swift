@@ -50,7 +50,7 @@ struct Simulate: ParsableCommand {
                 // Kept a warning, not an error: one set of options can serve several rules.
                 reporter.warn("rule \(configuration.rule.rawValue) does not use the motif, so it has no development (only rule circuit has): \(option) is ignored")
             }
-            configuration = configuration.withDevelopmentOnlyForMotif()
+            configuration = configuration.withDevelopmentOnlyForMotif().withAbsoluteDataPath()
             if output.compareBP { configuration.compareBackprop = true }
             // The data's default normalization, stated in the stored configuration.
             configuration.normalization = configuration.normalization ?? DataLoader.defaultNormalization(path: configuration.data)

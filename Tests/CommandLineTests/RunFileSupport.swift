@@ -57,10 +57,11 @@ func assertSameDatasets(_ a: String, _ b: String, file: StaticString = #filePath
 extension CommandRunner {
     /// Starts the tool in the background, sends `signal` once `ready` says so (polled every
     /// 10 ms; immediately if the process ends first), and returns the exit status and stderr.
-    static func startAndSignal(_ arguments: [String], signal: Int32, when ready: () throws -> Bool) throws -> (Int32, String) {
+    static func startAndSignal(_ arguments: [String], in directory: URL? = nil, signal: Int32, when ready: () throws -> Bool) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("selfassemble-stderr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: errURL) }
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)

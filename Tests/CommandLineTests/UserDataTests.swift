@@ -113,4 +113,36 @@ final class UserDataTests: XCTestCase {
         XCTAssertFalse(result.stdout.contains("not assembled"), result.stdout)
         XCTAssertFalse(result.stdout.contains("motif assembly"), result.stdout)
     }
+
+    /// `--data` relative to the working directory is stored absolute, so `--resume` from another
+    /// directory reads the same file; an edited file of the same shape is refused (it used to
+    /// continue silently on the edited data).
+    func testARelativeDataPathAndAnEditedDataFile() throws {
+        _ = try heterogeneousTable(samples: 300)
+        let out = dir.appendingPathComponent("run.h5").path
+        let small = ["--sizes", "12,16,3", "--development-steps", "100", "--descending-steps", "50", "--epochs", "30",
+                     "--batch", "8", "--snapshot-every", "10", "--quiet"]
+        let (status, _) = try CommandRunner.startAndSignal(["simulate", "--data", "measurements.csv"] + small + ["--out", out],
+                                                           in: dir, signal: SIGINT) { CommandRunner.snapshots(in: out) >= 3 }
+        XCTAssertEqual(status, 130)
+        let stored = try JSONSerialization.jsonObject(with: Data(try RunReader(path: out).configurationJSON.utf8)) as? [String: Any]
+        XCTAssertEqual(stored?["data"] as? String, dir.appendingPathComponent("measurements.csv").standardizedFileURL.path)
+
+        // Edited: one value changed, same shape.
+        let table = dir.appendingPathComponent("measurements.csv")
+        let original = try String(contentsOf: table, encoding: .utf8)
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[5] = lines[5].replacingOccurrences(of: ",", with: ",1", options: [], range: lines[5].range(of: ","))
+        try lines.joined(separator: "\n").write(to: table, atomically: true, encoding: .utf8)
+        let elsewhere = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let edited = try CommandRunner.run(["simulate", "--resume", out, "--quiet"], in: elsewhere)
+        XCTAssertEqual(edited.status, 1, edited.stderr)
+        XCTAssertEqual(edited.stderrLines.count, 1, edited.stderr)
+        XCTAssertTrue(edited.stderr.contains("the data have changed since the run was started"), edited.stderr)
+
+        try original.write(to: table, atomically: true, encoding: .utf8)
+        let resumed = try CommandRunner.run(["simulate", "--resume", out, "--quiet"], in: elsewhere)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+    }
 }

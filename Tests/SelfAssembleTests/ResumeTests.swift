@@ -50,4 +50,33 @@ final class ResumeTests: XCTestCase {
             XCTAssertEqual(resumedSummary.finalTrainAccuracy, summary.finalTrainAccuracy)
         }
     }
+
+    /// Data of the same sizes with one value or one label changed are other data: continuing
+    /// on them is refused in one line (it used to continue silently on the edited file).
+    func testContinuingOnChangedDataIsRefused() throws {
+        var simulation = try Simulation(configuration: configuration(), data: data())
+        var snapshots = [Snapshot]()
+        _ = try simulation.run { if case .snapshot(let s) = $0 { snapshots.append(s) } }
+        let middle = try XCTUnwrap(snapshots.dropFirst(snapshots.count / 2).first)
+        XCTAssertEqual(middle.checkpoint.dataFingerprint, data().fingerprint)
+        XCTAssertEqual(data().fingerprint.count, 16)
+
+        var oneValue = data(), oneLabel = data()
+        oneValue.train.inputs.values[17] += 0.001
+        oneLabel.test.labels[3] = (oneLabel.test.labels[3] + 1) % 6
+        for changed in [oneValue, oneLabel] {
+            XCTAssertNotEqual(changed.fingerprint, data().fingerprint)
+            XCTAssertThrowsError(try Simulation(configuration: configuration(), data: changed, resumingFrom: middle.checkpoint,
+                                                circuit: middle.circuit)) { error in
+                let message = String(describing: error)
+                XCTAssertTrue(message.contains("the data have changed since the run was started"), message)
+                XCTAssertTrue(message.contains("give the data it was started with"), message)
+                XCTAssertFalse(message.contains("\n"))
+            }
+        }
+        // A checkpoint written before the fingerprint existed is not checked.
+        var older = middle.checkpoint
+        older.dataFingerprint = nil
+        XCTAssertNoThrow(try Simulation(configuration: configuration(), data: oneValue, resumingFrom: older, circuit: middle.circuit))
+    }
 }

@@ -85,6 +85,7 @@ public struct Simulation: Sendable {
         circuit = Circuit(randomFor: architecture, seed: configuration.seed)
         circuit.feedback = rule.initialFeedback(for: circuit, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
+        checkpoint.dataFingerprint = data.fingerprint
         divergenceCheck = DivergenceCheck(levels: architecture.levels)
         let n = Self.snapshotTestSamples, count = data.test.count
         snapshotTestSubset = count > n ? data.test.subset((0..<n).map { $0 * count / n }) : nil
@@ -119,6 +120,12 @@ public struct Simulation: Sendable {
             guard mismatched.isEmpty && resized.isEmpty else {
                 throw ConfigurationError("the stored feedback projections (\(FeedbackProjection.ordered(stored).joined(separator: ", "))) are not those rule \(configuration.rule.rawValue) owns (\(FeedbackProjection.ordered(own).joined(separator: ", "))) with their sizes: the run cannot be continued")
             }
+        }
+        // Same sizes are not the same data: a data file edited since the run started would
+        // continue the run on other samples without a word. (Checkpoints written before the
+        // fingerprint existed carry none and are not checked.)
+        if let stored = checkpoint.dataFingerprint, let current = self.checkpoint.dataFingerprint, stored != current {
+            throw ConfigurationError("the data have changed since the run was started (the same \(data.train.count) + \(data.test.count) samples of \(data.train.features) features, but other values or labels: fingerprint then \(stored), now \(current)): a continued run must see the same data; give the data it was started with")
         }
         self.checkpoint = checkpoint
         let learningStep = checkpoint.step - developmentEnd

@@ -25,6 +25,9 @@ public struct SimulationCheckpoint: Equatable, Sendable, Codable {
     public var latestTestAccuracy = Double.nan
     public var latestMotif: [LevelMotifMetrics] = []
     public var lastRecordedStep: Int?
+    /// ``DataSplit/fingerprint`` of the data the run started with; a continued run must see the
+    /// same (nil in checkpoints written before it existed).
+    public var dataFingerprint: String?
 
     init(configuration: SimulationConfiguration, levels: Int) {
         detector = AssemblyDetector(levels: levels, thresholds: configuration.thresholds)

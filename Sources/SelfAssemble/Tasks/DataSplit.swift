@@ -8,6 +8,25 @@ public struct DataSplit: Equatable, Sendable {
     /// split); the identity until ``normalized(_:)`` is applied.
     public var normalization: FeatureNormalization
 
+    /// A 64-bit FNV-1a hash of both splits as the circuit sees them (every input's bits and
+    /// every label, train then test), as 16 hex digits: two data sets of the same sizes with
+    /// any value or label different have different fingerprints, short of a hash collision.
+    /// Not a cryptographic hash: it guards against mistakes, not against forgery.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ word: UInt64) {
+            hash = (hash ^ word) &* 0x0000_0100_0000_01b3
+        }
+        for split in [train, test] {
+            mix(UInt64(split.inputs.rows))
+            mix(UInt64(split.inputs.cols))
+            for value in split.inputs.values { mix(UInt64(value.bitPattern)) }
+            for label in split.labels { mix(UInt64(bitPattern: Int64(label))) }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     public init(train: LabeledData, test: LabeledData, description: String, normalization: FeatureNormalization? = nil) {
         self.train = train
         self.test = test
