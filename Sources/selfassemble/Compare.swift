@@ -29,7 +29,7 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Rules to compare, comma-separated: \(RuleKind.allCases.map(\.rawValue).joined(separator: ",")).", valueName: "rules"))
     var rules: String = RuleKind.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: ArgumentHelp("Seeds, comma-separated.", valueName: "seeds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seeds, comma-separated.", valueName: "seeds"))
     var seeds: String = "1,2,3"
 
     @Option(help: ArgumentHelp("A circuit definition (.yaml) or the name of a shipped one; the options above override single fields.", valueName: "file|name"))

@@ -22,7 +22,7 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("sonata (nodes/edges HDF5, type tables, circuit config) or csv (one edge list).", valueName: "format"))
     var format: String = ExportFormat.sonata.rawValue
 
-    @Option(help: ArgumentHelp("The snapshot's step (stored in /snapshots/step), or 'last'.", valueName: "N|last"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The snapshot's step (stored in /snapshots/step), or 'last'.", valueName: "N|last"))
     var step: String?
 
     @Option(name: .customLong("snapshot-index"), parsing: .unconditional, help: ArgumentHelp("The snapshot's 0-based position instead of its step.", valueName: "i"))

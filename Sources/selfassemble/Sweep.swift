@@ -27,7 +27,7 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("The sweep's directory (created if absent).", valueName: "dir"))
     var out: String = "sweep"
 
-    @Option(help: "Runs at once, each a child process (1: one after the other, in this process).")
+    @Option(parsing: .unconditional, help: "Runs at once, each a child process (1: one after the other, in this process).")
     var jobs: Int = 1
 
     @Option(help: ArgumentHelp("Write a batch script instead of running: 'slurm' (DIR/sweep.slurm, one array task per run).", valueName: "slurm"))
@@ -42,13 +42,13 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Slurm memory per task, e.g. 4G (--emit slurm).", valueName: "size"))
     var mem: String?
 
-    @Option(help: "Slurm CPUs per task (--emit slurm).")
+    @Option(parsing: .unconditional, help: "Slurm CPUs per task (--emit slurm).")
     var cpus: Int = 1
 
-    @Option(help: "At most this many array tasks at once (--emit slurm; Slurm's %N).")
+    @Option(parsing: .unconditional, help: "At most this many array tasks at once (--emit slurm; Slurm's %N).")
     var throttle: Int?
 
-    @Option(help: ArgumentHelp("Run only run N of DIR's manifest (counted from 0), as a Slurm array task does; needs only --out.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only run N of DIR's manifest (counted from 0), as a Slurm array task does; needs only --out.", valueName: "n"))
     var task: Int?
 
     func validate() throws {

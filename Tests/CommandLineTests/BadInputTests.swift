@@ -53,6 +53,20 @@ final class BadInputTests: XCTestCase {
         try assertRejected(["--batch", "-5"], mentions: ["batch", "positive", "-5"])
     }
 
+    /// The same for the other commands' options that take numbers.
+    func testNegativeNumbersOfTheOtherCommands() throws {
+        for (arguments, fragment) in [
+            (["compare", "--seeds", "-1", "--out", dir.appendingPathComponent("c").path], "'-1' in '-1' is not one"),
+            (["sweep", "--connectome", "default", "--grid", "seed=1", "--out", dir.appendingPathComponent("s").path, "--jobs", "-1"], "--jobs must be a positive integer, got -1"),
+        ] {
+            let result = try CommandRunner.run(arguments, in: dir)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+            XCTAssertTrue(result.stderr.contains(fragment), result.stderr)
+            XCTAssertFalse(result.stderr.contains("Missing value"), result.stderr)
+        }
+    }
+
     /// More threads than OpenBLAS was built for would run with fewer than the run file records.
     func testMoreThreadsThanOpenBLASCanRun() throws {
         try assertRejected(["--threads", "100000"], mentions: ["--threads 100000", "at most", "MAX_THREADS", "use 1 to"])
