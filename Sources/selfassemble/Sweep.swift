@@ -82,6 +82,14 @@ struct Sweep: ParsableCommand {
         }
         // Every grid point is checked before anything is written.
         let plan = try SweepPlan(bases: bases, axes: axes, directory: out)
+        // A rerun of the same sweep continues it; another grid in the same directory would orphan
+        // its runs and renumber the tasks of a Slurm array already submitted.
+        if FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent(SweepManifest.fileName)) {
+            let existing = try SweepManifest.read(directory: out)
+            guard existing.axes == plan.manifest.axes && existing.runs == plan.manifest.runs else {
+                throw ValidationError("\(out) holds another sweep (\(existing.runs.count) runs over \(existing.parameterNames.joined(separator: ", "))): choose another --out, or delete \(out) to replace it")
+            }
+        }
         try OutputDirectory.create(out, holding: "the sweep's runs and tables", example: "sweep")
         try FileManager.default.createDirectory(atPath: (out as NSString).appendingPathComponent("runs"), withIntermediateDirectories: true)
         try plan.manifest.write(directory: out)

@@ -17,6 +17,16 @@ struct SweepPlan {
     /// - Throws: ``GridError`` for a grid point that is not a valid circuit.
     init(bases: [(given: String, connectome: Connectome)], axes: [GridAxis], directory: String) throws {
         var manifestAxes = [SweepManifest.Axis]()
+        // The connectome axis tells runs apart by the connectomes' names: two bases of one name
+        // would be pooled as one by `collect`.
+        var seen = [String: String]()
+        for base in bases {
+            if let first = seen.updateValue(base.given, forKey: base.connectome.name) {
+                throw ConfigurationError(first == base.given
+                    ? "--connectome \(first) is given twice: give each base circuit once"
+                    : "--connectome \(first) and \(base.given) are both named '\(base.connectome.name)': the runs and the tables tell base circuits apart by name; give each file its own name: field")
+            }
+        }
         if bases.count > 1 {
             manifestAxes.append(.init(field: "connectome", parameter: "connectome", values: bases.map(\.connectome.name)))
         }

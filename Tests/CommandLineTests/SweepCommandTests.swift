@@ -1,5 +1,6 @@
 import Foundation
 import SelfAssembleStore
+import SelfAssembleTestSupport
 import XCTest
 
 /// `selfassemble sweep` on this machine and `selfassemble collect`: the grid expanded into
@@ -223,6 +224,31 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(collect.status, 1)
         XCTAssertEqual(collect.stderrLines.count, 1, collect.stderr)
         XCTAssertTrue(collect.stderr.contains("manifest.json does not exist"), collect.stderr)
+    }
+
+    /// Two base files of one name would be pooled by collect; another grid in a sweep's
+    /// directory would orphan its runs and renumber a submitted array's tasks.
+    func testBasesOfOneNameAndAnotherGridInTheSameDirectoryAreRefused() throws {
+        let base = try String(contentsOf: TestLocations.packageRoot.appendingPathComponent("Connectomes/default.yaml"), encoding: .utf8)
+        try base.write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try base.write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("sweep").path
+        for (bases, words) in [(["a.yaml", "b.yaml"], ["a.yaml and b.yaml are both named 'default'", "name: field"]),
+                               (["a.yaml", "a.yaml"], ["a.yaml is given twice"])] {
+            let result = try CommandRunner.run(["sweep"] + bases.flatMap { ["--connectome", $0] } + ["--grid", "seed=1", "--out", out, "--emit", "slurm"], in: dir)
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+            for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
+        }
+        let first = ["sweep", "--connectome", "a.yaml", "--grid", "seed=1,2", "--out", out, "--emit", "slurm"]
+        XCTAssertEqual(try CommandRunner.run(first, in: dir).status, 0)
+        XCTAssertEqual(try CommandRunner.run(first, in: dir).status, 0, "the same sweep again is fine")
+        let manifest = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
+        let other = try CommandRunner.run(["sweep", "--connectome", "a.yaml", "--grid", "seed=3,4", "--out", out, "--emit", "slurm"], in: dir)
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertEqual(other.stderrLines.count, 1, other.stderr)
+        XCTAssertTrue(other.stderr.contains("holds another sweep (2 runs over seed): choose another --out"), other.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")), manifest, "the manifest is kept")
     }
 
     func testListValuesAndSeveralConnectomesAreAxes() throws {
