@@ -126,6 +126,20 @@ final class FileSystemTests: XCTestCase {
         XCTAssertTrue(reader.isComplete)
     }
 
+    /// A report that does not fit leaves nothing of itself (it left report.md linking figures
+    /// that were never written) and names the reason in the system's words.
+    func testAReportOnAFullDiskWritesNothing() throws {
+        let file = path("run.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--out", file]).status, 0)
+        let disk = try tmpfs("disk", size: "60k")
+        let result = try CommandRunner.run(["report", file, "--out", disk + "/report"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("(no space left on device)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("nothing of the report was written"), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk + "/report"), [])
+    }
+
     func testAReadOnlyDirectory() throws {
         let writable = path("writable")
         try FileManager.default.createDirectory(atPath: writable, withIntermediateDirectories: true)

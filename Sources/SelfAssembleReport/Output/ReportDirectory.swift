@@ -17,7 +17,7 @@ public enum ReportDirectory {
             do {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw ReportError("cannot create the report directory \(directory) (\(error.localizedDescription)): choose a writable --out directory")
+                throw ReportError("cannot create the report directory \(directory) (\(reason(error))): choose a writable --out directory")
             }
         }
         let figures = ReportFigures.make(report)
@@ -26,16 +26,43 @@ public enum ReportDirectory {
             ("report.json", try ReportJSON.encode(report) + Data("\n".utf8)),
         ]
         files += figures.map { ($0.fileName, Data($0.svg.utf8)) }
-        var written = [String]()
-        for (name, data) in files {
-            let path = (directory as NSString).appendingPathComponent(name)
-            do {
-                try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw ReportError("cannot write \(path) (\(error.localizedDescription)): choose a writable --out directory with free space")
+        // Every file is written under a temporary name first and renamed into place only once
+        // all are written: a full disk leaves the directory as it was, not a report.md whose
+        // figures are missing.
+        var staged = [(temporary: String, path: String)]()
+        do {
+            for (name, data) in files {
+                let path = (directory as NSString).appendingPathComponent(name)
+                let temporary = (directory as NSString).appendingPathComponent(".\(name).partial-\(UUID().uuidString.prefix(8))")
+                staged.append((temporary, path))
+                do {
+                    try data.write(to: URL(fileURLWithPath: temporary))
+                } catch {
+                    throw ReportError("cannot write \(path) (\(reason(error))): choose a writable --out directory with free space; nothing of the report was written")
+                }
             }
-            written.append(path)
+            for file in staged where rename(file.temporary, file.path) != 0 {
+                throw ReportError("cannot write \(file.path) (\(String(cString: strerror(errno)))): choose a writable --out directory")
+            }
+        } catch {
+            for file in staged { try? manager.removeItem(atPath: file.temporary) }
+            throw error
         }
-        return written
+        return staged.map(\.path)
+    }
+
+    /// The system's reason for a failed file operation ("No space left on device"), not
+    /// Foundation's paraphrase of it.
+    static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix = underlying, posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        guard let cocoa = error as? CocoaError else { return error.localizedDescription }
+        switch cocoa.code {
+        case .fileWriteOutOfSpace: return "no space left on device"
+        case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+        case .fileWriteVolumeReadOnly: return "read-only file system"
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
+        default: return error.localizedDescription
+        }
     }
 }
