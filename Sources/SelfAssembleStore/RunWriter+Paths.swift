@@ -56,6 +56,15 @@ extension RunWriter {
         return StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
     }
 
+    /// True for an empty file or one that starts with HDF5's signature (where every run file
+    /// starts): what `simulate --overwrite` may replace.
+    public static func looksLikeHDF5(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 8)) ?? Data()
+        return head.isEmpty || head == Data([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])
+    }
+
     /// Checks the path before HDF5 sees it, so that the common mistakes get a message that
     /// names the fix rather than HDF5's low-level reason.
     static func checkCreatable(_ path: String, overwrite: Bool) throws {
@@ -68,6 +77,7 @@ extension RunWriter {
             }
             if !overwrite { throw refusingToOverwrite(path) }
             if RunFileLock.isHeld(on: path) { throw RunFileLock.beingWritten(path, action: "replace") }
+
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory) else {

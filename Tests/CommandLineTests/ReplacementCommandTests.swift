@@ -93,6 +93,20 @@ final class ReplacementCommandTests: XCTestCase {
         XCTAssertEqual(try RunValidator.report(path: file).warnings, [])
     }
 
+    /// --overwrite replaces run files, not a data file a mistyped --out names (directly or
+    /// through a link).
+    func testOverwriteRefusesAFileThatIsNotARun() throws {
+        let data = path("digits.csv"), link = path("link.h5")
+        try "label,x1\n0,1\n".write(toFile: data, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data)
+        for out in [data, link] {
+            let result = try CommandRunner.run(["simulate"] + old + ["--out", out, "--overwrite"])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.stderrLines, ["selfassemble: error: refusing to replace \(out): it is not an HDF5 file, so not a run (--overwrite replaces run files only, e.g. not a data file); choose another --out, or delete it yourself if it is to go"])
+        }
+        XCTAssertEqual(try String(contentsOfFile: data, encoding: .utf8), "label,x1\n0,1\n")
+    }
+
     /// SIGINT: the message names the partial run to continue and says the old file is unchanged.
     func testAnInterruptedReplacementSaysWhereItsRunIs() throws {
         let file = path("run.h5"), partial = path("run.h5.partial")
