@@ -20,8 +20,19 @@ final class DoctorCommandTests: XCTestCase {
         XCTAssertEqual(object["product_failures"] as? [String], [])
         if FileManager.default.fileExists(atPath: "/proc/cpuinfo") {
             let advice = try XCTUnwrap(object["advice"] as? String)
-            let faster = try XCTUnwrap(object["faster_kernel_exists"] as? Bool)
-            XCTAssertEqual(advice.hasPrefix("a faster kernel exists"), faster, advice)
+            let wider = try XCTUnwrap(object["wider_kernel_exists"] as? Bool)
+            XCTAssertEqual(advice.hasPrefix("a kernel with wider vector instructions exists"), wider, advice)
+            // The verdict follows the measurements it prints, not the vector width.
+            let alternatives = try XCTUnwrap(object["alternatives"] as? [[String: Any]])
+            let measured = alternatives.compactMap { $0["sgemm_gflops"] as? Double }
+            let own = try XCTUnwrap(object["sgemm_gflops"] as? Double)
+            if let faster = object["measured_faster_core_type"] as? String {
+                XCTAssertTrue(measured.contains { $0 > 1.1 * own }, "\(faster) was named faster: \(alternatives) against \(own)")
+                XCTAssertTrue((object["verdict"] as? String)?.contains("OPENBLAS_CORETYPE=\(faster) measured faster here") == true)
+            } else if !alternatives.isEmpty {
+                XCTAssertFalse(measured.contains { $0 > 1.1 * own }, "\(alternatives) against \(own)")
+                XCTAssertTrue((object["verdict"] as? String)?.hasPrefix("no other kernel measured more than 10% faster") == true)
+            }
         }
 
         let text = try CommandRunner.run(["doctor", "--size", "128"])

@@ -100,27 +100,27 @@ final class KernelTests: XCTestCase {
             BLASKernel(configuration: "OpenBLAS 0.3.21 \(dynamic ? "DYNAMIC_ARCH " : "")\(core) MAX_THREADS=64", coreName: core,
                        threads: 1, coreTypeVariable: forced)
         }
-        XCTAssertFalse(KernelAdvice(blas: kernel("SkylakeX"), cpuFlags: avx512).fasterKernelExists)
-        XCTAssertFalse(KernelAdvice(blas: kernel("Cooperlake"), cpuFlags: avx512).fasterKernelExists)
-        XCTAssertFalse(KernelAdvice(blas: kernel("Zen"), cpuFlags: avx2).fasterKernelExists)
-        XCTAssertTrue(KernelAdvice(blas: kernel("Zen"), cpuFlags: avx2).text.contains("no faster OpenBLAS kernel exists"))
+        XCTAssertFalse(KernelAdvice(blas: kernel("SkylakeX"), cpuFlags: avx512).widerKernelExists)
+        XCTAssertFalse(KernelAdvice(blas: kernel("Cooperlake"), cpuFlags: avx512).widerKernelExists)
+        XCTAssertFalse(KernelAdvice(blas: kernel("Zen"), cpuFlags: avx2).widerKernelExists)
+        XCTAssertTrue(KernelAdvice(blas: kernel("Zen"), cpuFlags: avx2).text.contains("no wider kernel exists"))
 
         // An OpenBLAS that does not know a new Xeon falls back to Prescott.
         let prescott = KernelAdvice(blas: kernel("Prescott"), cpuFlags: avx512)
-        XCTAssertTrue(prescott.fasterKernelExists)
+        XCTAssertTrue(prescott.widerKernelExists)
         XCTAssertEqual(prescott.processor, .avx512)
         XCTAssertEqual(prescott.kernel, .sse)
-        XCTAssertTrue(prescott.text.hasPrefix("a faster kernel exists"), prescott.text)
+        XCTAssertTrue(prescott.text.hasPrefix("a kernel with wider vector instructions exists"), prescott.text)
         XCTAssertTrue(prescott.text.contains("OPENBLAS_CORETYPE=SkylakeX"), prescott.text)
 
         let haswellOnAVX512 = KernelAdvice(blas: kernel("Haswell"), cpuFlags: avx512)
-        XCTAssertTrue(haswellOnAVX512.fasterKernelExists)
+        XCTAssertTrue(haswellOnAVX512.widerKernelExists)
         let generic = KernelAdvice(blas: kernel("generic"), cpuFlags: avx2)
         XCTAssertTrue(generic.text.contains("OPENBLAS_CORETYPE=Haswell"), generic.text)
 
         // The user's explicit choice is named and kept.
         let forced = KernelAdvice(blas: kernel("Haswell", forced: "Haswell"), cpuFlags: avx512)
-        XCTAssertTrue(forced.fasterKernelExists)
+        XCTAssertTrue(forced.widerKernelExists)
         XCTAssertTrue(forced.text.contains("OPENBLAS_CORETYPE=Haswell is set; selfassemble keeps your choice"), forced.text)
 
         // A library built for one core type cannot be switched by the variable.

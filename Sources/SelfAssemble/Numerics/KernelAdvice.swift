@@ -74,15 +74,16 @@ public struct KernelAdvice: Equatable, Sendable {
         kernel = VectorTier(coreName: blas.coreName)
     }
 
-    /// True when a kernel using wider vector instructions would run on this processor.
-    public var fasterKernelExists: Bool { kernel < processor }
+    /// True when a kernel using wider vector instructions would run on this processor (usually
+    /// faster, not always: `selfassemble doctor` measures).
+    public var widerKernelExists: Bool { kernel < processor }
 
     /// The advice in plain words: one sentence, with the command that changes it when one does.
     public var text: String {
-        guard fasterKernelExists else {
-            return "the kernel (\(blas.coreName), \(kernel.name)) uses the widest vector instructions this processor has; no faster OpenBLAS kernel exists for it."
+        guard widerKernelExists else {
+            return "the kernel (\(blas.coreName), \(kernel.name)) uses the widest vector instructions this processor has; no wider kernel exists for it (a narrower one can still measure faster: doctor measures them)."
         }
-        let gap = "a faster kernel exists: this processor has \(processor.name), but OpenBLAS uses \(blas.coreName) (\(kernel.name))"
+        let gap = "a kernel with wider vector instructions exists: this processor has \(processor.name), but OpenBLAS uses \(blas.coreName) (\(kernel.name))"
         if !blas.choosesCoreAtLoad {
             return gap + "; this OpenBLAS was built for one core type only: install a build with DYNAMIC_ARCH (Debian and Ubuntu's libopenblas0-pthread is one) and run with OPENBLAS_CORETYPE=\(processor.coreType)."
         }
