@@ -34,6 +34,9 @@ public final class RunReader {
     public let status: String
     /// ISO 8601 UTC time at which the file was created.
     public let created: String
+    /// The BLAS the run was started with (root attribute `blas`, e.g. "OpenBLAS 0.3.21, core
+    /// Cooperlake (detected), 1 thread"); nil in files written before it was recorded.
+    public let blas: String?
     /// Completed snapshots: the length of /snapshots/step.
     public let snapshotCount: Int
 
@@ -81,6 +84,7 @@ public final class RunReader {
         dataDescription = try file.stringAttribute(RunLayout.Root.data, of: path)
         status = try file.stringAttribute(RunLayout.Root.status, of: path)
         created = try file.stringAttribute(RunLayout.Root.created, of: path)
+        blas = file.hasAttribute(RunLayout.Root.blas) ? try file.stringAttribute(RunLayout.Root.blas, of: path) : nil
         let snapshots = try HDF5.openGroup(file, RunLayout.snapshots, in: path)
         let step = try HDF5.openDataset(snapshots, RunLayout.Snapshots.step, in: path)
         let shape = try HDF5.shape(of: step, "/snapshots/step in \(path)")

@@ -93,8 +93,17 @@ struct SimulationRun {
             }
         case .resume(let path):
             // The reader is closed before the writer opens the file (HDF5 shares one open file per process).
-            let point = try RunReader(path: path).resumePoint()
+            let (point, startedWith) = try { () throws -> (ResumePoint, String?) in
+                let reader = try RunReader(path: path)
+                return (try reader.resumePoint(), reader.blas)
+            }()
             try Self.useThreads(point.configuration.threads)
+            // Another kernel sums each product in another order: the continued run is then not
+            // bit-identical to one never stopped. Said, not refused: a user may mean it.
+            let kernel = BLASKernel.current(environment: ProcessInfo.processInfo.environment).summary
+            if let startedWith, startedWith != kernel {
+                reporter.warn("the run was started with \(startedWith) and continues with \(kernel): the result is not bit-identical to a run never stopped (set OPENBLAS_CORETYPE and --threads as they were to make it so)")
+            }
             let data = try Self.loadData(point.configuration)
             guard data.description == point.metadata.dataDescription else {
                 throw ConfigurationError("the data have changed since \(path) was started (then: \(point.metadata.dataDescription); now: \(data.description)): a continued run must see the same data")

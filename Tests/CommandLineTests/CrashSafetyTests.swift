@@ -147,6 +147,24 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(try RunValidator.report(path: killed).errors, [])
     }
 
+    /// A run continued on another BLAS kernel or thread count is not bit-identical to one never
+    /// stopped: it says so (it used to continue silently). The file's record of the kernel is
+    /// changed here with h5py, rather than this process's OPENBLAS_CORETYPE.
+    func testContinuingOnAnotherKernelSaysItIsNotBitIdentical() throws {
+        let (_, killed) = try referenceAndKilled(after: 3)
+        let edit = try PythonRunner.run("""
+            import sys, h5py
+            with h5py.File(sys.argv[1], "r+") as f:
+                f.attrs["blas"] = "OpenBLAS 0.3.21, core Prescott (detected), 1 thread"
+            """, arguments: [killed])
+        XCTAssertEqual(edit.status, 0, edit.stderr)
+        let resumed = try CommandRunner.run(["simulate", "--resume", killed, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(resumed.stderrLines.count, 1, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.hasPrefix("selfassemble: warning: the run was started with OpenBLAS 0.3.21, core Prescott (detected), 1 thread and continues with "), resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("not bit-identical"), resumed.stderr)
+    }
+
     /// The run left alone, and the same run killed with SIGKILL once it holds `snapshots` snapshots.
     private func referenceAndKilled(after snapshots: Int) throws -> (reference: String, killed: String) {
         let reference = path("reference.h5"), killed = path("killed.h5")
