@@ -180,6 +180,7 @@ struct RunPool {
                 process.executableURL = URL(fileURLWithPath: executable)
                 process.arguments = pending.continuing.map { ["simulate", "--resume", $0, "--quiet"] }
                     ?? ["simulate", "--connectome", run.definitionPath, "--out", run.outputPath, "--overwrite", "--quiet"]
+                process.environment = ProcessInfo.processInfo.environment.merging([SignalMonitor.parentVariable: String(getpid())]) { $1 }
                 let errors = Pipe()
                 process.standardError = errors
                 process.standardOutput = FileHandle.nullDevice

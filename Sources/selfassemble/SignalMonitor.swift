@@ -6,7 +6,15 @@ import Synchronization
 enum SignalMonitor {
     private static let received = Atomic<Int32>(0)
 
+    /// The environment variable through which a pool (compare, sweep) tells its child runs
+    /// its process id.
+    static let parentVariable = "SELFASSEMBLE_PARENT_PID"
+    nonisolated(unsafe) private static var parent: pid_t?
+
     static func install() {
+        // A run started by a pool stops as on SIGTERM once the pool's process is gone (a kill -9
+        // of `sweep`): it would otherwise run on unwatched, and a restarted sweep would race it.
+        if let text = ProcessInfo.processInfo.environment[parentVariable], let pid = pid_t(text) { parent = pid }
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { number in SignalMonitor.received.store(number, ordering: .relaxed) }
         }
@@ -18,7 +26,10 @@ enum SignalMonitor {
     /// The signal received since `install`, if any.
     static var pending: Int32? {
         let sig = received.load(ordering: .relaxed)
-        return sig == 0 ? nil : sig
+        if sig != 0 { return sig }
+        // Orphaned: the kernel gave this process another parent.
+        if let parent, getppid() != parent { return SIGTERM }
+        return nil
     }
 }
 

@@ -168,6 +168,44 @@ final class SweepCommandTests: XCTestCase {
         }
     }
 
+    /// kill -9 of the sweep process alone: its runs notice they are orphaned, stop after a step
+    /// as on SIGTERM and mark their files interrupted (they ran on unwatched, and a sweep started
+    /// again raced them); the sweep run again completes them.
+    func testRunsStopWhenTheSweepProcessAloneIsKilled() throws {
+        let out = dir.appendingPathComponent("orphans")
+        let arguments = ["sweep"] + Self.small + ["--grid", "epochs=60", "--grid", "seed=1,2", "--out", out.path, "--jobs", "2"]
+        let sweep = Process()
+        sweep.executableURL = CommandRunner.executable
+        sweep.arguments = arguments
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        let outputs = (1...2).map { out.appendingPathComponent("runs/seed-\($0).h5").path }
+        let deadline = Date().addingTimeInterval(300)
+        while sweep.isRunning && Date() < deadline && !outputs.allSatisfy({ CommandRunner.snapshots(in: $0) >= 2 }) { usleep(20_000) }
+        XCTAssertTrue(sweep.isRunning, "the sweep ended before it could be killed")
+        let children = (try? String(contentsOfFile: "/proc/\(sweep.processIdentifier)/task/\(sweep.processIdentifier)/children", encoding: .utf8))?
+            .split(separator: " ").compactMap { pid_t($0) } ?? []
+        XCTAssertEqual(children.count, 2, "two runs under way")
+        kill(sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        // The orphaned runs end by themselves (a zombie left unreaped by the new parent has ended).
+        func alive(_ pid: pid_t) -> Bool {
+            guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? false)
+        }
+        let stopBy = Date().addingTimeInterval(60)
+        while children.contains(where: alive) && Date() < stopBy { usleep(50_000) }
+        XCTAssertFalse(children.contains(where: alive), "the orphaned runs stopped")
+        for output in outputs {
+            let reader = try RunReader(path: output)
+            XCTAssertTrue(reader.status == "interrupted" || reader.isComplete, "\(output): \(reader.status)")
+        }
+        let again = try CommandRunner.run(arguments)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        for output in outputs { XCTAssertTrue(try RunReader(path: output).isComplete, output) }
+    }
+
     func testAFailingRunDoesNotStopTheOthersAndTheSweepSaysSo() throws {
         var good = "label,a,b,c,d\n", bad = "label,a,b,c,d\n"
         for i in 0..<60 {
