@@ -41,10 +41,9 @@ final class LossTrace {
 /// file. Everything that can be checked is checked before the file is created; a new run that
 /// fails before its first snapshot removes its file again, and one that fails later (a full
 /// disk) keeps its complete snapshots for --resume, so a failed run never leaves a half-written
-/// file behind. A run
-/// that replaces an existing file (--overwrite) is written beside it, to FILE.partial, and
-/// renamed over it only when complete: a failed or killed replacement leaves FILE as it was
-/// and keeps the partial run for --resume where it can be continued. A continued run never
+/// file behind. A run that replaces an existing file (--overwrite) is written beside it, to
+/// FILE.partial, and renamed over it only when complete: a failed or killed replacement leaves
+/// FILE as it was and keeps the partial run for --resume where it can be continued. A continued run never
 /// deletes its file: it keeps every snapshot it had.
 struct SimulationRun {
     enum Start {
