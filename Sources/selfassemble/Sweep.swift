@@ -56,6 +56,20 @@ struct Sweep: ParsableCommand {
         if cpus < 1 { throw ValidationError("--cpus must be a positive integer, got \(cpus)") }
         if let throttle, throttle < 1 { throw ValidationError("--throttle must be a positive integer, got \(throttle)") }
         if let emit, emit != "slurm" { throw ValidationError("--emit takes 'slurm' (a Slurm job-array script), got '\(emit)'") }
+        // Written into #SBATCH lines as they are: a value Slurm would reject, or a newline that
+        // adds a line of its own, is refused here rather than at submission.
+        if let partition, partition.range(of: #"^[A-Za-z0-9_.,-]+$"#, options: .regularExpression) == nil {
+            throw ValidationError("--partition must be a Slurm partition name (letters, digits, _ . - , only), got '\(partition)'")
+        }
+        if let time, time.range(of: #"^(([0-9]+-)?[0-9]+(:[0-9]+){0,2}|UNLIMITED|INFINITE|unlimited|infinite)$"#, options: .regularExpression) == nil {
+            throw ValidationError("--time must be a Slurm time limit such as 90, 2:00:00 or 1-12:00:00, got '\(time)'")
+        }
+        if let mem, mem.range(of: #"^[0-9]+[KMGTkmgt]?$"#, options: .regularExpression) == nil {
+            throw ValidationError("--mem must be a Slurm memory size such as 4000 (MB) or 4G, got '\(mem)'")
+        }
+        if emit != nil && out.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" }) {
+            throw ValidationError("--out \(out) contains a space or a quote, which a Slurm #SBATCH --output line cannot hold: choose a directory path without them")
+        }
         if emit == nil && (partition != nil || time != nil || mem != nil || throttle != nil || cpus != 1) {
             throw ValidationError("--partition, --time, --mem, --cpus and --throttle are options of the Slurm script: add --emit slurm")
         }

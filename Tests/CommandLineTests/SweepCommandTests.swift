@@ -252,7 +252,11 @@ final class SweepCommandTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing written for \(grid)")
         }
         for (arguments, words) in [([String](), ["--connectome"]), (["--jobs", "0"], ["--jobs"]),
-                                   (["--emit", "pbs"], ["slurm"]), (["--partition", "x"], ["--emit slurm"])] {
+                                   (["--emit", "pbs"], ["slurm"]), (["--partition", "x"], ["--emit slurm"]),
+                                   (["--emit", "slurm", "--time", "abc"], ["--time must be a Slurm time limit"]),
+                                   (["--emit", "slurm", "--time", "1:00\n#SBATCH --x"], ["--time must be"]),
+                                   (["--emit", "slurm", "--mem", "4X"], ["--mem must be a Slurm memory size"]),
+                                   (["--emit", "slurm", "--partition", ""], ["--partition must be"])] {
             let result = try CommandRunner.run(["sweep", "--out", out] + (arguments.first == "--connectome" || arguments.isEmpty ? [] : ["--connectome", "default"]) + arguments, in: dir)
             XCTAssertNotEqual(result.status, 0)
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
