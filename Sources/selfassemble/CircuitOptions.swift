@@ -9,10 +9,10 @@ import SelfAssemble
 struct CircuitOptions: ParsableArguments {
     private static let defaults = SimulationConfiguration()
 
-    @Option(help: ArgumentHelp("Upstream widths n_0,...,n_L: input size, hidden levels, number of classes. Default: 64,128,128,10.", valueName: "n0,n1,...,nL"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Upstream widths n_0,...,n_L: input size, hidden levels, number of classes. Default: 64,128,128,10.", valueName: "n0,n1,...,nL"))
     var sizes: String?
 
-    @Option(help: ArgumentHelp("Downstream ratio r >= 1 (m_l = round(r n_l)); one value, or one per level separated by commas. Default: 2.", valueName: "r"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Downstream ratio r >= 1 (m_l = round(r n_l)); one value, or one per level separated by commas. Default: 2.", valueName: "r"))
     var ratio: String?
 
     @Option(parsing: .unconditional, help: "Minibatch size (also the rows of spontaneous activity per development step). Default: \(defaults.batch).")

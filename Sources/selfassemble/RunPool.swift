@@ -78,8 +78,12 @@ struct RunPool {
     /// Writes the run's resolved definition beside its output (`simulate --connectome` of it
     /// repeats the run; a Slurm array task reads it).
     static func writeDefinition(_ run: PlannedRun) throws {
-        try ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch", configuration: run.configuration))
-            .write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
+        try definition(of: run).write(toFile: run.definitionPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The text of the run's resolved definition.
+    static func definition(of run: PlannedRun) -> String {
+        ConnectomeFile.render(Connectome(name: run.label, description: "one run of a batch", configuration: run.configuration))
     }
 
     /// After a failure: the definitions of runs that left no run file (never started, or

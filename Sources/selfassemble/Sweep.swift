@@ -103,6 +103,13 @@ struct Sweep: ParsableCommand {
             guard existing.axes == plan.manifest.axes && existing.runs == plan.manifest.runs else {
                 throw ValidationError("\(out) holds another sweep (\(existing.runs.count) runs over \(existing.parameterNames.joined(separator: ", "))): choose another --out, or delete \(out) to replace it")
             }
+            // The same grid over an edited or other base circuit of the same name: its runs
+            // (complete or to be continued) are of another configuration.
+            for run in plan.runs where FileManager.default.fileExists(atPath: run.definitionPath) {
+                guard (try? String(contentsOfFile: run.definitionPath, encoding: .utf8)) == RunPool.definition(of: run) else {
+                    throw ValidationError("\(out) holds runs of another configuration (\(run.definitionPath) differs from what this sweep would run there; was the base connectome changed?): choose another --out, or delete \(out) to replace it")
+                }
+            }
         }
         try OutputDirectory.create(out, holding: "the sweep's runs and tables", example: "sweep")
         try FileManager.default.createDirectory(atPath: (out as NSString).appendingPathComponent("runs"), withIntermediateDirectories: true)

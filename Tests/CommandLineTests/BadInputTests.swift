@@ -51,6 +51,7 @@ final class BadInputTests: XCTestCase {
         try assertRejected(["--seed", "-1"], mentions: ["'-1'", "--seed", "0 to 18446744073709551615"])
         try assertRejected(["--eta-w", "-0.1"], mentions: ["eta-w", ">= 0", "-0.1"])
         try assertRejected(["--batch", "-5"], mentions: ["batch", "positive", "-5"])
+        try assertRejected(["--ratio", "-1"], mentions: ["ratio", ">= 1", "-1"])
     }
 
     /// The same for the other commands' options that take numbers.

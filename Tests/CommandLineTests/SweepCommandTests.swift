@@ -291,6 +291,16 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(other.stderrLines.count, 1, other.stderr)
         XCTAssertTrue(other.stderr.contains("holds another sweep (2 runs over seed): choose another --out"), other.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")), manifest, "the manifest is kept")
+
+        // The same grid over an edited base of the same name: its runs are of another configuration.
+        let edited = base.replacingOccurrences(of: "eta_w: 0.1", with: "eta_w: 0.05")
+        XCTAssertNotEqual(edited, base)
+        try edited.write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        let changed = try CommandRunner.run(first, in: dir)
+        XCTAssertNotEqual(changed.status, 0)
+        XCTAssertEqual(changed.stderrLines.count, 1, changed.stderr)
+        XCTAssertTrue(changed.stderr.contains("holds runs of another configuration"), changed.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")), manifest, "the manifest is kept")
     }
 
     func testListValuesAndSeveralConnectomesAreAxes() throws {
