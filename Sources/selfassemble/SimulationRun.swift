@@ -94,6 +94,10 @@ struct SimulationRun {
             // The reader is closed before the writer opens the file (HDF5 shares one open file per process).
             let (point, startedWith) = try { () throws -> (ResumePoint, String?) in
                 let reader = try RunReader(path: path)
+                let partial = RunWriter.partialPath(replacing: path)
+                if reader.isComplete && FileManager.default.fileExists(atPath: partial) {
+                    throw ConfigurationError("\(path) is complete; the replacement of it that did not finish is \(partial): continue that with `selfassemble simulate --resume \(partial)`")
+                }
                 return (try reader.resumePoint(), reader.blas)
             }()
             try Self.useThreads(point.configuration.threads)

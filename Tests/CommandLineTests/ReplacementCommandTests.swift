@@ -83,6 +83,11 @@ final class ReplacementCommandTests: XCTestCase {
         XCTAssertEqual(again.stderrLines, ["selfassemble: error: cannot replace \(file): \(partial) exists, left by a replacement that did not finish; continue it with `selfassemble simulate --resume \(partial)`, or delete it to start again"])
         XCTAssertEqual(try contents(file), before)
 
+        // --resume of the old file names the partial run to continue.
+        let wrongFile = try CommandRunner.run(["simulate", "--resume", file, "--quiet"])
+        XCTAssertEqual(wrongFile.status, 1)
+        XCTAssertEqual(wrongFile.stderrLines, ["selfassemble: error: \(file) is complete; the replacement of it that did not finish is \(partial): continue that with `selfassemble simulate --resume \(partial)`"])
+
         let resumed = try CommandRunner.run(["simulate", "--resume", partial, "--quiet"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains(": \(file) (continued from step"), resumed.stdout)
