@@ -18,6 +18,17 @@ final class SweepCommandTests: XCTestCase {
                         "--grid", "development.steps=200", "--grid", "descending_steps=200",
                         "--grid", "snapshots.every=25"]
 
+    /// The tool started in the background with its output discarded, to be killed half-way.
+    private func startInBackground(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     private func manifestRuns(_ out: URL) throws -> [[String: Any]] {
         let data = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
         return try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["runs"] as? [[String: Any]])
@@ -96,12 +107,7 @@ final class SweepCommandTests: XCTestCase {
     func testSweepKilledHalfWayAndRestartedRunsNoRunTwiceAndLosesNone() throws {
         let out = dir.appendingPathComponent("sw")
         let arguments = ["sweep"] + Self.small + ["--grid", "epochs=6", "--grid", "seed=1..6", "--out", out.path, "--jobs", "2"]
-        let sweep = Process()
-        sweep.executableURL = CommandRunner.executable
-        sweep.arguments = arguments
-        sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = FileHandle.nullDevice
-        try sweep.run()
+        let sweep = try startInBackground(arguments)
         let outputs = (1...6).map { out.appendingPathComponent("runs/seed-\($0).h5").path }
         /// Complete runs, and incomplete ones with at least `snapshots` snapshots.
         func state(snapshots: Int = 1) -> (complete: Set<String>, partial: Set<String>) {
@@ -174,12 +180,7 @@ final class SweepCommandTests: XCTestCase {
     func testRunsStopWhenTheSweepProcessAloneIsKilled() throws {
         let out = dir.appendingPathComponent("orphans")
         let arguments = ["sweep"] + Self.small + ["--grid", "epochs=60", "--grid", "seed=1,2", "--out", out.path, "--jobs", "2"]
-        let sweep = Process()
-        sweep.executableURL = CommandRunner.executable
-        sweep.arguments = arguments
-        sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = FileHandle.nullDevice
-        try sweep.run()
+        let sweep = try startInBackground(arguments)
         let outputs = (1...2).map { out.appendingPathComponent("runs/seed-\($0).h5").path }
         let deadline = Date().addingTimeInterval(300)
         while sweep.isRunning && Date() < deadline && !outputs.allSatisfy({ CommandRunner.snapshots(in: $0) >= 2 }) { usleep(20_000) }
