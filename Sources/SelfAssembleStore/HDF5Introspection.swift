@@ -127,7 +127,15 @@ enum HDF5Introspection {
     /// writer adds (chunks, index nodes) lies there. For files that may still be written only:
     /// a truncated file keeps its end and is still found truncated.
     static func followGrowth(_ file: HDF5Handle) {
-        if H5Fincrement_filesize(file.id, 0) < 0 { _ = HDF5Diagnostics.takeLatest() }
+        _ = try? takePhysicalEnd(file, "cannot follow the growth of a file")
+    }
+
+    /// Takes the file's physical end as HDF5's end of file (what `h5clear --increment=0` does):
+    /// for a reader, what a running writer added since opening; for a writer that continues a
+    /// killed run, metadata that a flush wrote before the superblock recording the new end
+    /// (HDF5 writes it last). Throws `what` with HDF5's reason.
+    static func takePhysicalEnd(_ file: HDF5Handle, _ what: String) throws {
+        try check(H5Fincrement_filesize(file.id, 0), what)
     }
 
     /// The kind of object `name` (a path relative to `parent`) refers to.

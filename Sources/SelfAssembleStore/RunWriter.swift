@@ -124,12 +124,11 @@ public final class RunWriter {
         self.file = file
         compressionLevel = 0
         // A run killed during a flush can leave metadata written past the end of file that
-        // its superblock records (HDF5 writes the superblock last). Allocating from that stale
-        // end would put new metadata over it, and the next flush fails ("addr overflow") or
-        // overwrites what the file still refers to. Taking the file's physical end as its end,
-        // as `h5clear --increment=0` does, leaves those bytes allocated (at most the room of
-        // one snapshot is lost). Seen in kill -9 tests about once in 30 kills during flushes.
-        try check(H5Fincrement_filesize(file.id, 0), "cannot open \(path) to continue the run")
+        // its superblock records. Allocating from that stale end would put new metadata over
+        // it, and the next flush fails ("addr overflow") or overwrites what the file still
+        // refers to; the physical end leaves those bytes allocated (at most the room of one
+        // snapshot is lost). Seen in kill -9 tests about once in 30 kills during flushes.
+        try HDF5Introspection.takePhysicalEnd(file, "cannot open \(path) to continue the run")
         try openSeries()
         // /snapshots/step is written last in every snapshot: its length counts the complete ones.
         guard let counter = series.last(where: { $0.declared.countsSnapshots }) else {
