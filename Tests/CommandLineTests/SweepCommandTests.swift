@@ -118,18 +118,27 @@ final class SweepCommandTests: XCTestCase {
             }
             return (complete, partial)
         }
+        // The sweep and its runs killed at once, as a lost machine or an OOM kill of the job
+        // would: frozen first (the sweep, so that it starts no run, then its runs), and the state
+        // read while frozen, so that no run completes between the look and the kill.
         let deadline = Date().addingTimeInterval(300)
+        var children = [pid_t]()
         while sweep.isRunning && Date() < deadline {
             let s = state(snapshots: 3)
-            if !s.complete.isEmpty && !s.partial.isEmpty { break }
+            if !s.complete.isEmpty && !s.partial.isEmpty {
+                kill(sweep.processIdentifier, SIGSTOP)
+                children = (try? String(contentsOfFile: "/proc/\(sweep.processIdentifier)/task/\(sweep.processIdentifier)/children", encoding: .utf8))?
+                    .split(separator: " ").compactMap { pid_t($0) } ?? []
+                for child in children { kill(child, SIGSTOP) }
+                let frozen = state(snapshots: 3)
+                if !frozen.complete.isEmpty && !frozen.partial.isEmpty { break }
+                for child in children { kill(child, SIGCONT) }
+                kill(sweep.processIdentifier, SIGCONT)
+                children = []
+            }
             usleep(20_000)
         }
         XCTAssertTrue(sweep.isRunning, "the sweep ended before it could be killed half-way")
-        // The sweep and its runs killed at once, as a lost machine or an OOM kill of the job
-        // would: frozen first, so that it starts no run while its children are found.
-        kill(sweep.processIdentifier, SIGSTOP)
-        let children = (try? String(contentsOfFile: "/proc/\(sweep.processIdentifier)/task/\(sweep.processIdentifier)/children", encoding: .utf8))?
-            .split(separator: " ").compactMap { pid_t($0) } ?? []
         XCTAssertFalse(children.isEmpty, "runs under way")
         for child in children { kill(child, SIGKILL) }
         kill(sweep.processIdentifier, SIGKILL)
