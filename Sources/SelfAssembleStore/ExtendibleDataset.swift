@@ -70,7 +70,10 @@ final class ExtendibleDataset<Element: HDF5Element> {
         let count = [hsize_t(1)] + trailing.map { hsize_t($0) }
         try check(H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, count, nil),
                   "cannot select entry \(index) of \(path) in \(file)")
-        let memorySpace = try HDF5.simpleSpace([values.count])
+        // The memory space has the selection's shape, so HDF5 copies the entry as one block
+        // (a rank-1 memory space sends it through the general selection iterator, element
+        // runs at a time).
+        let memorySpace = try HDF5.simpleSpace([1] + trailing)
         try values.withUnsafeBufferPointer { buffer in
             try check(H5Dwrite(handle.id, Element.memoryType, memorySpace.id, fileSpace.id, sa_H5P_DEFAULT(), buffer.baseAddress),
                       "cannot write entry \(index) of \(path) in \(file)")

@@ -90,16 +90,22 @@ enum LayoutValues {
         }
     }
 
-    /// The values as `T`, nil when they are of another type.
+    /// The values as `T`, nil when they are of another type. No copy: `as? [T]` of a generic
+    /// `T` casts element by element (a third of the store's time for a snapshot of MNIST's
+    /// weights), so the element type is compared once and the array reinterpreted.
     func array<T>(of _: T.Type) -> [T]? {
         switch self {
-        case .float32(let v): return v as? [T]
-        case .float64(let v): return v as? [T]
-        case .int32(let v): return v as? [T]
-        case .int64(let v): return v as? [T]
-        case .uint8(let v): return v as? [T]
+        case .float32(let v): return Self.same(v, as: T.self)
+        case .float64(let v): return Self.same(v, as: T.self)
+        case .int32(let v): return Self.same(v, as: T.self)
+        case .int64(let v): return Self.same(v, as: T.self)
+        case .uint8(let v): return Self.same(v, as: T.self)
         case .string: return nil
         }
+    }
+
+    private static func same<U, T>(_ values: [U], as _: T.Type) -> [T]? {
+        U.self == T.self ? unsafeBitCast(values, to: [T].self) : nil
     }
 }
 
