@@ -82,8 +82,12 @@ public struct Circuit: Equatable, Sendable {
 
     /// H_l = Vbar_l Vbar_l^T, the matrix learning rate of level l once the motif has assembled.
     public func learningRateMatrix(level: Int) -> Matrix {
-        let vbar = self[level].Vbar
-        return BLAS.product(vbar, vbar, transposeB: true)
+        Self.learningRateMatrix(Vbar: self[level].Vbar)
+    }
+
+    /// H = Vbar Vbar^T (n x n) of a Vbar (n x m).
+    public static func learningRateMatrix(Vbar: Matrix) -> Matrix {
+        BLAS.product(Vbar, Vbar, transposeB: true)
     }
 
     /// True when every weight and bias is finite.
