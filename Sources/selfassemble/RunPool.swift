@@ -140,7 +140,7 @@ struct RunPool {
             status.running = [started]
             progress?(status)
             let start: SimulationRun.Start = pending.continuing.map { .resume(path: $0) }
-                ?? .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: 1,
+                ?? .new(run.configuration, outputPath: run.outputPath, overwrite: true, compressionLevel: RunWriter.defaultCompressionLevel,
                         connectome: try? String(contentsOfFile: run.definitionPath, encoding: .utf8))
             defer { status.running = []; progress?(status) }
             do {

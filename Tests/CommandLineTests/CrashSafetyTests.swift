@@ -226,10 +226,15 @@ final class CrashSafetyTests: XCTestCase {
         let small = ["--sizes", "32,64,10", "--development-steps", "100", "--descending-steps", "50", "--epochs", "1", "--quiet"]
         XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--compression", "0", "--out", none]).status, 0)
         XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--compression", "9", "--out", most]).status, 0)
+        // No --compression: no filters (RunWriter.defaultCompressionLevel), the same file as level 0 but for timestamps.
+        let unasked = path("default.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + small + ["--out", unasked]).status, 0)
         let a = try RunReader(path: none), b = try RunReader(path: most)
         XCTAssertEqual(try a.weights("V_1", snapshot: a.snapshotCount - 1), try b.weights("V_1", snapshot: b.snapshotCount - 1))
         let size = { (p: String) in try FileManager.default.attributesOfItem(atPath: p)[.size] as! Int }
         XCTAssertLessThan(try size(most), try size(none))
+        XCTAssertEqual(Double(try size(unasked)), Double(try size(none)), accuracy: 0.002 * Double(try size(none)),
+                       "the default writes the weights uncompressed, as --compression 0")
         let bad = try CommandRunner.run(["simulate", "--compression", "12"] + small + ["--out", path("bad.h5")])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--compression"), bad.stderr)
