@@ -57,7 +57,7 @@ let package = Package(
             dependencies: ["SelfAssemble", "SelfAssembleStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "benchmarks/performance/selfassemble-bench"),
         .executableTarget(
-            name: "snapshot-cost", dependencies: ["SelfAssemble", "SelfAssembleStore"],
+            name: "snapshot-cost", dependencies: ["SelfAssemble", "SelfAssembleStore", "SelfAssembleData"],
             path: "benchmarks/snapshots/snapshot-cost"),
         // Shared by the test suites: where the binary and the shared data are.
         .target(name: "SelfAssembleTestSupport", path: "Tests/Support"),

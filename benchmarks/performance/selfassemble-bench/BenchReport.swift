@@ -16,7 +16,7 @@ enum BenchReport {
                 format(r.learningStepsPerSecond), format(r.developmentStepsPerSecond) + " / " + format(r.descendingStepsPerSecond),
                 String(format: "%.1f", r.achievedGigaflops), String(format: "%.1f", r.ceilingGigaflops),
                 String(format: "%.0f%%", 100 * r.ceilingFraction),
-                String(format: "%.1f", 1000 * r.metricsSeconds),
+                String(format: "%.1f / %.1f", 1000 * r.metricsSeconds, 1000 * r.metricsSamePairSeconds),
                 String(format: "%.1f + %.1f", 1000 * r.recordSeconds, 1000 * r.writeSeconds),
                 String(format: "%.1f%% / %.1f%%", 100 * r.recordShare, 100 * r.snapshotShare),
                 String(format: "%.0f", Double(r.peakResidentBytes) / 1e6), String(format: "%.2f", Double(r.peakResidentBytes) / Double(r.modelBytes)),
@@ -37,7 +37,7 @@ enum BenchReport {
                 "descending_steps_per_second": result.descendingStepsPerSecond,
                 "step_gflop": result.stepFlops / 1e9, "achieved_gflops": result.achievedGigaflops,
                 "ceiling_gflops": result.ceilingGigaflops, "ceiling_fraction": result.ceilingFraction,
-                "metrics_seconds": result.metricsSeconds, "record_seconds": result.recordSeconds,
+                "metrics_seconds": result.metricsSeconds, "metrics_same_pair_seconds": result.metricsSamePairSeconds, "record_seconds": result.recordSeconds,
                 "write_seconds": result.writeSeconds, "record_share_at_100": result.recordShare,
                 "snapshot_share_at_100": result.snapshotShare,
                 "peak_resident_bytes": result.peakResidentBytes, "model_bytes": result.modelBytes,
@@ -57,7 +57,7 @@ enum BenchReport {
 
     static func header(numpy: Bool) -> String {
         var names = ["case", "sizes", "B", "learning steps/s", "development steps/s: reciprocal / descending", "GFLOP/s", "sgemm ceiling GFLOP/s",
-                     "of ceiling", "metrics ms", "snapshot ms (record + write)", "snapshots at 100: record / + write", "peak RSS MB", "RSS / model bytes"]
+                     "of ceiling", "metrics ms: new V, Vbar / same", "snapshot ms (record + write)", "snapshots at 100: record / + write", "peak RSS MB", "RSS / model bytes"]
         if numpy { names += ["NumPy learning steps/s", "ratio", "NumPy development steps/s"] }
         return "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: names.count)
     }

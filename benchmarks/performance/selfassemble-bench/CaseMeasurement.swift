@@ -18,11 +18,13 @@ struct CaseResult: Codable {
     var stepFlops: Double
     /// Seconds of one step's products at sgemm's own speed on each shape.
     var ceilingSeconds: Double
-    /// Motif metrics of one snapshot (MotifMonitor.measure), seconds.
+    /// Motif metrics of one snapshot (MotifMonitor.measure), seconds: with V_l and Vbar_l new to
+    /// the monitor, and with them as at its last measurement (H_l and its spectrum reused).
     var metricsSeconds: Double
+    var metricsSamePairSeconds: Double
     /// Recording one snapshot in the run (weights check, metrics, test accuracy), seconds.
     var recordSeconds: Double
-    /// Writing one snapshot to HDF5 (compression 1; a run does this on the writer's thread), seconds.
+    /// Writing one snapshot to HDF5 (the default compression; a run does this on the writer's thread), seconds.
     var writeSeconds: Double
     var peakResidentBytes: Int
     var modelBytes: Int
@@ -93,14 +95,14 @@ enum CaseMeasurement {
         let descendingRate = try measureDevelopment(c, configuration: configuration, stage: .descendingStage)
         return CaseResult(benchCase: c, threads: threads, kernel: kernel, learningStepsPerSecond: learning.stepsPerSecond,
                           developmentStepsPerSecond: reciprocalRate, descendingStepsPerSecond: descendingRate, stepFlops: products.flops, ceilingSeconds: ceiling,
-                          metricsSeconds: learning.metrics, recordSeconds: learning.record, writeSeconds: learning.write,
+                          metricsSeconds: learning.metrics.newPair, metricsSamePairSeconds: learning.metrics.samePair, recordSeconds: learning.record, writeSeconds: learning.write,
                           peakResidentBytes: learning.peak, modelBytes: learning.modelBytes, weightCount: c.weightCount)
     }
 
     /// Learning steps per second, then the cost of one snapshot, and the peak resident memory
     /// with a snapshot held while the run goes on.
     static func measureLearning(_ c: BenchCase, configuration: SimulationConfiguration, architecture: Architecture)
-        throws -> (stepsPerSecond: Double, metrics: Double, record: Double, write: Double, peak: Int, modelBytes: Int) {
+        throws -> (stepsPerSecond: Double, metrics: (newPair: Double, samePair: Double), record: Double, write: Double, peak: Int, modelBytes: Int) {
         let learning = learningOnly(configuration)
         let ignore: (SimulationEvent) throws -> Void = { _ in }
         let rate = try {
@@ -119,8 +121,17 @@ enum CaseMeasurement {
 
         let data = randomData(features: c.sizes[0], classes: c.sizes.last!, train: c.batch * 4, test: c.testSamples)
         var simulation = try Simulation(configuration: learning, data: data)
-        let metrics = median((0..<3).map { _ in timed { _ = simulation.monitor.measure(simulation.circuit) } })
+        // The metrics with V and Vbar new to the monitor (development's reciprocal stage: H_l
+        // and its spectrum computed again) and with them unchanged (learning at eta_V = 0).
+        let m = simulation.monitor
+        let fresh = (0..<3).map { _ in
+            MotifMonitor(probeInput: m.probeInput, probeLabels: m.probeLabels, dynamics: m.circuitRule.dynamics,
+                         topTeaching: m.circuitRule.topTeaching, rule: m.rule)
+        }
+        let metrics = (newPair: median(fresh.map { monitor in timed { _ = monitor.measure(simulation.circuit) } }),
+                       samePair: median(fresh.map { monitor in timed { _ = monitor.measure(simulation.circuit) } }))
         var snapshot: Snapshot?
+        _ = simulation.monitor.measure(simulation.circuit)  // V and Vbar as in a learning-phase snapshot at eta_V = 0
         let record = try timed { try simulation.start { if case .snapshot(let s) = $0 { snapshot = s } } }
         guard let snapshot else { throw BenchError("\(c.name): no snapshot was recorded") }
         // The next step changes the weights while the snapshot still holds the old ones, as in
@@ -162,11 +173,11 @@ enum CaseMeasurement {
         return median(rates)
     }
 
-    /// Seconds to write one snapshot into a new run file (compression 1, as `simulate` by default).
+    /// Seconds to write one snapshot into a new run file (at `simulate`'s default compression).
     static func writeOnce(_ snapshot: Snapshot, simulation: Simulation) throws -> Double {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("selfassemble-bench-\(getpid()).h5").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try RunWriter(creating: path, metadata: try RunMetadata(simulation: simulation), overwrite: true, compressionLevel: 1)
+        let writer = try RunWriter(creating: path, metadata: try RunMetadata(simulation: simulation), overwrite: true, compressionLevel: RunWriter.defaultCompressionLevel)
         defer { writer.close() }
         return try timed { try writer.append(snapshot) }
     }
