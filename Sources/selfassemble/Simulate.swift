@@ -12,7 +12,9 @@ struct Simulate: ParsableCommand {
             With no options it runs the embedded default: sizes 64,128,128,10, ratio 2, on a synthetic \
             classification task generated from the seed (10 classes, each a mixture of 3 Gaussian clusters \
             in 64 dimensions; 2,000 training and 500 test samples), and writes run-seed<SEED>.h5. \
-            SIGINT or SIGTERM stops a run after writing a snapshot; --resume FILE continues it.
+            SIGINT or SIGTERM stops a run after writing a snapshot; --resume FILE continues it. \
+            Exit status: 0 the run completed; 3 learning diverged (the file is complete and valid, \
+            up to the divergence); 1 a failure; 64 bad options; 130 or 143 interrupted.
             """)
 
     @OptionGroup var choice: SeedAndRuleOptions
@@ -61,6 +63,7 @@ struct Simulate: ParsableCommand {
         }
         let outcome = try SimulationRun(start: start, reporter: reporter).execute()
         reporter.finish(outcome)
+        if let step = outcome.summary.divergedAtStep { throw RunDiverged(step: step, path: outcome.outputPath) }
     }
 }
 
