@@ -48,9 +48,10 @@ struct Simulate: ParsableCommand {
             let definition = try loadConnectome()
             // Development applies only to rules that use the motif (as in compare and --compare-bp).
             var configuration = try circuit.resolved(over: try choice.applied(to: definition.configuration))
-            if !configuration.rule.usesMotif, let option = circuit.developmentOptionGiven {
+            let ignored = circuit.ignoredOptions(for: configuration.rule)
+            if !ignored.isEmpty {
                 // Kept a warning, not an error: one set of options can serve several rules.
-                reporter.warn("rule \(configuration.rule.rawValue) does not use the motif, so it has no development (only rule circuit has): \(option) is ignored")
+                reporter.warn("rule \(configuration.rule.rawValue) does not use the motif (only rule circuit does): it has no development and no V, Vbar or Wbar to learn or teach with, so \(ignored.joined(separator: ", ")) \(ignored.count == 1 ? "is" : "are") ignored (its learning is the same without \(ignored.count == 1 ? "it" : "them"))")
             }
             configuration = configuration.withDevelopmentOnlyForMotif().withAbsoluteDataPath()
             if output.compareBP { configuration.compareBackprop = true }
