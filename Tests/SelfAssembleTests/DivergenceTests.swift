@@ -4,13 +4,15 @@ import XCTest
 /// A diverging circuit is an outcome the run records, not a crash: the non-finite update is
 /// not applied, the run stops with the last finite circuit, and the summary says where.
 final class DivergenceTests: XCTestCase {
-    /// A circuit without development at eta_W = 1e4: it diverges within a few steps.
-    private func divergingRun(etaV: Float = 0, plastic: [ProjectionKind] = ProjectionKind.allCases) throws -> Simulation {
+    /// A circuit without development at eta_W = 1e4 (or `rule` at `etaW`): it diverges within a few steps.
+    private func divergingRun(rule: RuleKind = .circuit, etaW: Float = 1e4, etaV: Float = 0,
+                              plastic: [ProjectionKind] = ProjectionKind.allCases) throws -> Simulation {
         var c = SimulationConfiguration()
+        c.rule = rule
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
         c.descendingSteps = 0
-        c.etaW = 1e4
+        c.etaW = etaW
         c.etaV = etaV
         c.plastic = plastic
         c.weightDecay = 0
@@ -171,18 +173,7 @@ final class DivergenceTests: XCTestCase {
     /// staying finite, and the run used to end "not diverged" at chance. It now stops at the
     /// first step whose loss passes the bound, with that cause, and keeps the circuit before it.
     func testARunawayLossStopsTheRun() throws {
-        var c = SimulationConfiguration()
-        c.rule = .fa
-        c.sizes = [16, 20, 8]
-        c.developmentSteps = 0
-        c.descendingSteps = 0
-        c.etaW = 1000
-        c.epochs = 5
-        c.batch = 16
-        var task = GaussianClusters(features: 16, classes: 8)
-        task.trainSamples = 160
-        task.testSamples = 40
-        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        var simulation = try divergingRun(rule: .fa, etaW: 1000)
         var causes = [DivergenceCause](), losses = [Double]()
         let summary = try simulation.run { event in
             if case .diverged(_, let cause) = event { causes.append(cause) }
