@@ -63,7 +63,7 @@ public struct RunValidationReport: Equatable, Sendable, Codable {
         let state = isValid ? "valid" : "not valid: \(errors.count) violation\(errors.count == 1 ? "" : "s")"
         var condition = status == nil ? "status unknown" : self.condition
         if beingWritten, let count = snapshotCount {
-            condition += ": still being written, checked as of its first \(count) snapshot\(count == 1 ? "" : "s")"
+            condition += ", checked as of its first \(count) snapshot\(count == 1 ? "" : "s")"
         }
         return "\(path): \(state) (format \(format), \(snapshots), \(condition))"
     }
