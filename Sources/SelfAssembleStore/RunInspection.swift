@@ -133,6 +133,9 @@ public struct RunInspection: Equatable, Sendable, Codable {
     public var seed: UInt64
     /// "running", "complete" or "interrupted".
     public var status: String
+    /// The status in words, as `validate` says it (``RunCondition``): a `running` file that no
+    /// process writes any more was killed; a complete run that diverged says where.
+    public var condition: String
     public var isComplete: Bool
     public var created: String
     public var finished: String?
@@ -170,6 +173,8 @@ public struct RunInspection: Equatable, Sendable, Codable {
         seed = reader.seed
         status = reader.status
         isComplete = reader.isComplete
+        condition = RunCondition(path: reader.path, status: reader.status, divergedAtStep: try reader.summary()?.divergedAtStep)
+            .phrase(path: reader.path)
         created = reader.created
         finished = Self.optionalRootString(RunLayout.Root.finished, path: reader.path)
         data = reader.dataDescription
@@ -219,6 +224,7 @@ public struct RunInspection: Equatable, Sendable, Codable {
         try c.encode(softwareVersion, forKey: .softwareVersion)
         try c.encode(seed, forKey: .seed)
         try c.encode(status, forKey: .status)
+        try c.encode(condition, forKey: .condition)
         try c.encode(isComplete, forKey: .isComplete)
         try c.encode(created, forKey: .created)
         try c.encode(finished, forKey: .finished)

@@ -11,7 +11,7 @@ extension RunInspection {
             lines.append(label.padding(toLength: 15, withPad: " ", startingAt: 0) + value)
         }
         lines.append("\(file): selfassemble run file, format \(formatVersion) (written by selfassemble \(softwareVersion))")
-        var state = status + (isComplete ? "" : status == "running" ? " (not finished, or interrupted: every stored snapshot is readable)" : "")
+        var state = condition
         state += " (created \(created)" + (finished.map { ", finished \($0)" } ?? "") + ")"
         field("status", state)
         field("seed", String(seed))

@@ -42,9 +42,15 @@ public struct RunValidationReport: Equatable, Sendable, Codable {
     public let snapshotCount: Int?
     /// The `status` attribute, when it could be read.
     public let status: String?
-    /// True when a writer added to the file while it was checked: the run is still being
-    /// written, and the report is as of its first `snapshotCount` snapshots.
+    /// True when a writer added to the file while it was checked, or holds it now: the run is
+    /// still being written, and the report is as of its first `snapshotCount` snapshots.
     public let beingWritten: Bool
+    /// Where learning diverged, for a complete run that diverged (the summary's `diverged_at_step`).
+    public let divergedAtStep: Int?
+    /// The status in words (``RunCondition``, the words `inspect` prints too): "complete",
+    /// "complete, diverged at step 412", "running: still being written", "running, but no
+    /// process is writing it: the run was killed; ...".
+    public let condition: String
 
     public var isValid: Bool { errors.isEmpty }
 
@@ -55,9 +61,9 @@ public struct RunValidationReport: Equatable, Sendable, Codable {
         let format = formatVersion.map(String.init) ?? "?"
         let snapshots = snapshotCount.map { "\($0) snapshot\($0 == 1 ? "" : "s")" } ?? "? snapshots"
         let state = isValid ? "valid" : "not valid: \(errors.count) violation\(errors.count == 1 ? "" : "s")"
-        var condition = status ?? "status unknown"
+        var condition = status == nil ? "status unknown" : self.condition
         if beingWritten, let count = snapshotCount {
-            condition += ": still being written, checked as of its first \(count) snapshot\(count == 1 ? "" : "s")"
+            condition += ", checked as of its first \(count) snapshot\(count == 1 ? "" : "s")"
         }
         return "\(path): \(state) (format \(format), \(snapshots), \(condition))"
     }
@@ -103,10 +109,14 @@ public enum RunValidator {
             let errors = checker.findings.filter { $0.severity == .error } + (changed ? [] : checker.pending)
             attempt += 1
             if errors.isEmpty || !changed || attempt == attempts {
+                let complete = checker.status == RunLayout.Status.complete
+                let diverged = complete ? RunCondition.divergedAtStep(path: path) : nil
+                let condition = checker.status.map { RunCondition(path: path, status: $0, divergedAtStep: diverged, changing: changed) }
                 return RunValidationReport(
                     path: path, errors: errors, warnings: checker.findings.filter { $0.severity == .warning },
                     formatVersion: checker.formatVersion, snapshotCount: checker.snapshotCount, status: checker.status,
-                    beingWritten: changed && checker.status == RunLayout.Status.running)
+                    beingWritten: condition?.isBeingWritten ?? false, divergedAtStep: diverged,
+                    condition: condition?.phrase(path: path) ?? "status unknown")
             }
             // Caught the writer in the middle of a snapshot: give it a moment, then look again.
             Thread.sleep(forTimeInterval: 0.05 * Double(attempt))

@@ -81,12 +81,24 @@ struct CircuitOptions: ParsableArguments {
             && snapshotEvery == nil && data == nil && testFraction == nil && normalize == nil && threads == nil
     }
 
-    /// The development option given with steps (`--development-steps` or `--descending-steps`
-    /// above 0), if any: only rule circuit has development.
-    var developmentOptionGiven: String? {
-        if let developmentSteps, developmentSteps > 0 { return "--development-steps \(developmentSteps)" }
-        if let descendingSteps, descendingSteps > 0 { return "--descending-steps \(descendingSteps)" }
-        return nil
+    /// The options given that rule `rule` does not use, as given (e.g. `--eta-v 0.5`, `V in
+    /// --plastic`); empty for rule circuit. Only rule circuit uses the motif: the other rules
+    /// have no development (its steps, rate and decay), no V, Vbar or Wbar to make plastic or
+    /// give a rate (eta_V), and no apical teaching of the top level.
+    func ignoredOptions(for rule: RuleKind) -> [String] {
+        guard !rule.usesMotif else { return [] }
+        var ignored = [String]()
+        if let developmentSteps, developmentSteps > 0 { ignored.append("--development-steps \(developmentSteps)") }
+        if let descendingSteps, descendingSteps > 0 { ignored.append("--descending-steps \(descendingSteps)") }
+        if let descendingRate { ignored.append("--descending-rate \(descendingRate)") }
+        if let descendingDecay { ignored.append("--descending-decay \(descendingDecay)") }
+        if let etaV, etaV != 0 { ignored.append("--eta-v \(etaV)") }
+        if let topTeaching { ignored.append("--top-teaching \(topTeaching)") }
+        if let plastic {
+            let motifKinds = plastic.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != ProjectionKind.W.rawValue }
+            if !motifKinds.isEmpty { ignored.append("\(motifKinds.joined(separator: ", ")) in --plastic") }
+        }
+        return ignored
     }
 
     /// `base` with every given option applied, validated.

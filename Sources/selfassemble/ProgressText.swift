@@ -33,10 +33,20 @@ enum ProgressText {
             return "[\(run)] learning epoch \(epoch) loss \(f(loss)) train \(f(acc)) test \(f(test))"
         case .snapshot(let s):
             return "[\(run)] \(s.phase.rawValue) step \(s.step) | " + motif(s.motif)
-        case .diverged(let step):
-            return "[\(run)] learning diverged at step \(step): the update was not finite; the run stops here"
+        case .diverged(let step, let cause):
+            return "[\(run)] learning diverged at step \(step): \(Self.cause(cause)); the run stops here"
         case .progress(let p):
             return line(p, run: run)
+        }
+    }
+
+    /// What made a step diverge, in words.
+    static func cause(_ cause: DivergenceCause) -> String {
+        switch cause {
+        case .notFinite:
+            return "the loss or the update was not finite, or would have made a weight overflow"
+        case .runaway(let loss, let bound):
+            return "its minibatch loss \(String(format: "%.4g", loss)) ran away past \(String(format: "%.4g", bound)) (\(String(format: "%g", DivergenceCheck.runawayFactor)) times the loss of chance)"
         }
     }
 
@@ -57,8 +67,13 @@ enum ProgressText {
             return ["event": "snapshot", "run": run, "step": s.step, "phase": s.phase.rawValue, "epoch": s.epoch,
                     "train_loss": s.trainLoss, "train_accuracy": s.trainAccuracy, "test_accuracy": s.testAccuracy,
                     "levels": s.motif.map(levelJSON)]
-        case .diverged(let step):
-            return ["event": "diverged", "run": run, "step": step]
+        case .diverged(let step, let cause):
+            var object: [String: Any] = ["event": "diverged", "run": run, "step": step, "cause": Self.cause(cause)]
+            if case .runaway(let loss, let bound) = cause {
+                object["loss"] = loss
+                object["runaway_bound"] = bound
+            }
+            return object
         case .progress(let p):
             return ["event": "progress", "run": run, "step": p.step, "total_steps": p.totalSteps, "phase": p.phase.rawValue]
         }

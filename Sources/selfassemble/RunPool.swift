@@ -133,7 +133,7 @@ struct RunPool {
 
     private func runInProcess(_ runs: [Pending], status: PoolStatus) throws -> [FinishedRun] {
         var status = status
-        return try runs.map { pending in
+        return try runs.enumerated().map { index, pending in
             let run = pending.run
             log?("\(run.label): \(describe(pending))")
             let started = Date()
@@ -146,7 +146,7 @@ struct RunPool {
             do {
                 _ = try SimulationRun(start: start, reporter: ProgressReporter.make(json: false, quiet: true)).execute()
             } catch let interrupted as RunInterrupted {
-                throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], command: command)
+                throw BatchInterrupted(signal: interrupted.signal, runs: [run.label], waiting: runs.count - index - 1, command: command)
             } catch where keepGoing {
                 let reason = CommandLineFailure.oneLine(String(describing: error))
                 log?("\(run.label): failed: \(reason)")
@@ -158,6 +158,32 @@ struct RunPool {
             status.finished(seconds: seconds)
             return FinishedRun(run: run, seconds: seconds)
         }
+    }
+
+    /// True when the run has a file marked interrupted (its partial replacement or its output):
+    /// a run stopped by a signal before it created its file has none.
+    static func hasInterruptedFile(_ run: PlannedRun) -> Bool {
+        [RunWriter.partialPath(replacing: run.outputPath), run.outputPath].contains { path in
+            FileManager.default.fileExists(atPath: path) && (try? RunReader(path: path))?.status == RunLayout.Status.interrupted
+        }
+    }
+
+    /// True when a child `simulate` ended with its run file complete: exit 0, or
+    /// ``RunDiverged/exitCode`` (learning diverged, which a comparison or a sweep records as a
+    /// result, not a failure).
+    static func completed(_ process: Process) -> Bool {
+        process.terminationReason == .exit && (process.terminationStatus == 0 || process.terminationStatus == RunDiverged.exitCode)
+    }
+
+    /// Why a child run failed: the last line of its stderr, without the "selfassemble: error: "
+    /// that the batch's own error line adds again.
+    static func failure(stderr: Data, of process: Process) -> String {
+        guard let last = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) else {
+            return process.terminationReason == .uncaughtSignal ? "killed by \(signalName(process.terminationStatus))"
+                : "exit code \(process.terminationStatus)"
+        }
+        let prefix = "selfassemble: error: "
+        return last.hasPrefix(prefix) ? String(last.dropFirst(prefix.count)) : last
     }
 
     private func runAsChildren(_ runs: [Pending], status: PoolStatus) throws -> [FinishedRun] {
@@ -175,7 +201,10 @@ struct RunPool {
             if let signal = SignalMonitor.pending {
                 for child in running where child.process.isRunning { kill(child.process.processIdentifier, signal) }
                 for child in running { child.process.waitUntilExit() }
-                throw BatchInterrupted(signal: signal, runs: running.map(\.run.label), command: command)
+                let marked = running.filter { Self.hasInterruptedFile($0.run) }.map(\.run.label)
+                throw BatchInterrupted(signal: signal, runs: marked,
+                                       notStarted: running.map(\.run.label).filter { !marked.contains($0) },
+                                       waiting: runs.count - next, command: command)
             }
             while running.count < jobs && next < runs.count {
                 let pending = runs[next], run = pending.run
@@ -196,14 +225,14 @@ struct RunPool {
             Thread.sleep(forTimeInterval: 0.05)
             if Date().timeIntervalSince(reported) >= 1 { report() }
             for (i, child) in running.enumerated().reversed() where !child.process.isRunning {
+                let completed = Self.completed(child.process)
                 // A run stopped by the same signal (Ctrl-C reaches the whole process group) is
                 // interrupted, not failed: the next turn says so.
-                if child.process.terminationStatus != 0 && SignalMonitor.pending != nil { continue }
+                if !completed && SignalMonitor.pending != nil { continue }
                 running.remove(at: i)
                 let seconds = Date().timeIntervalSince(child.started)
-                guard child.process.terminationStatus == 0 else {
-                    let message = String(decoding: child.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                        .split(separator: "\n").last.map(String.init) ?? "exit code \(child.process.terminationStatus)"
+                guard completed else {
+                    let message = Self.failure(stderr: child.errors.fileHandleForReading.readDataToEndOfFile(), of: child.process)
                     guard keepGoing else {
                         for other in running { other.process.terminate() }
                         throw ConfigurationError("\(child.run.label) failed: \(message)")

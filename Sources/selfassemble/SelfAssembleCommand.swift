@@ -15,6 +15,9 @@ struct SelfAssembleCommand: ParsableCommand {
 enum Main {
     static func main() {
         MemoryPolicy.reuseFreedMemory()
+        // A file-size limit (ulimit -f) makes a write fail with "file too large", which every
+        // command reports in one line (and cleans up after), instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try SelfAssembleCommand.parseAsRoot()
             try command.run()

@@ -64,19 +64,36 @@ struct RunInterrupted: StoppedBySignal {
     }
 }
 
-/// A batch of runs (`compare`) stopped by a signal: the signal was passed on to every run
-/// under way, each stopped after its last snapshot and marked its file interrupted, and
-/// running the same command again continues them.
+/// A batch of runs (`compare`, `sweep`) stopped by a signal: the signal was passed on to every
+/// run under way; each that had its file stopped after its last snapshot and marked the file
+/// interrupted, one stopped before it wrote its file has none, and the runs waiting for a turn
+/// never started. Running the same command again continues the interrupted runs and runs the
+/// others.
 struct BatchInterrupted: StoppedBySignal {
     let signal: Int32
-    /// The labels of the runs that were under way, e.g. "fa seed 2".
+    /// The labels of the runs that were under way and marked their files interrupted, e.g. "fa seed 2".
     let runs: [String]
+    /// The labels of the runs that were under way but had not written a file yet.
+    var notStarted: [String] = []
+    /// How many runs were still waiting for a turn.
+    var waiting = 0
     /// The subcommand that continues them when run again, e.g. "compare".
     let command: String
 
     var exitCode: Int32 { 128 + signal }
 
     var description: String {
-        "\(command) interrupted by \(signalName(signal)): \(runs.joined(separator: ", ")) stopped after \(runs.count == 1 ? "its" : "their") last snapshot and \(runs.count == 1 ? "is" : "are") marked interrupted; running the same `selfassemble \(command)` again continues \(runs.count == 1 ? "it" : "them") and keeps the complete runs"
+        var parts = [String]()
+        if !runs.isEmpty {
+            parts.append("\(runs.joined(separator: ", ")) stopped after \(runs.count == 1 ? "its" : "their") last snapshot and \(runs.count == 1 ? "is" : "are") marked interrupted")
+        }
+        var unstarted = notStarted
+        if waiting > 0 { unstarted.append("\(waiting) \(notStarted.isEmpty ? "" : "more ")run\(waiting == 1 ? "" : "s") waiting for a turn") }
+        if !unstarted.isEmpty {
+            let one = notStarted.count + waiting == 1
+            parts.append("\(unstarted.joined(separator: ", ")) \(one ? "was" : "were") not started (no run file)")
+        }
+        let again = runs.isEmpty ? "runs them" : unstarted.isEmpty ? "continues \(runs.count == 1 ? "it" : "them")" : "continues the interrupted runs, runs the others"
+        return "\(command) interrupted by \(signalName(signal)): \(parts.joined(separator: "; ")); running the same `selfassemble \(command)` again \(again) and keeps the complete runs"
     }
 }

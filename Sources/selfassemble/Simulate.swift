@@ -13,7 +13,9 @@ struct Simulate: ParsableCommand {
             With no options it runs the embedded default: sizes 64,128,128,10, ratio 2, on a synthetic \
             classification task generated from the seed (10 classes, each a mixture of 3 Gaussian clusters \
             in 64 dimensions; 2,000 training and 500 test samples), and writes run-seed<SEED>.h5. \
-            SIGINT or SIGTERM stops a run after writing a snapshot; --resume FILE continues it.
+            SIGINT or SIGTERM stops a run after writing a snapshot; --resume FILE continues it. \
+            Exit status: 0 the run completed; 3 learning diverged (the file is complete and valid, \
+            up to the divergence); 1 a failure; 64 bad options; 130 or 143 interrupted.
             """)
 
     @OptionGroup var choice: SeedAndRuleOptions
@@ -47,9 +49,10 @@ struct Simulate: ParsableCommand {
             let definition = try loadConnectome()
             // Development applies only to rules that use the motif (as in compare and --compare-bp).
             var configuration = try circuit.resolved(over: try choice.applied(to: definition.configuration))
-            if !configuration.rule.usesMotif, let option = circuit.developmentOptionGiven {
+            let ignored = circuit.ignoredOptions(for: configuration.rule)
+            if !ignored.isEmpty {
                 // Kept a warning, not an error: one set of options can serve several rules.
-                reporter.warn("rule \(configuration.rule.rawValue) does not use the motif, so it has no development (only rule circuit has): \(option) is ignored")
+                reporter.warn("rule \(configuration.rule.rawValue) does not use the motif (only rule circuit does): it has no development and no V, Vbar or Wbar to learn or teach with, so \(ignored.joined(separator: ", ")) \(ignored.count == 1 ? "is" : "are") ignored (its learning is the same without \(ignored.count == 1 ? "it" : "them"))")
             }
             configuration = configuration.withDevelopmentOnlyForMotif().withAbsoluteDataPath()
             if output.compareBP { configuration.compareBackprop = true }
@@ -62,6 +65,7 @@ struct Simulate: ParsableCommand {
         }
         let outcome = try SimulationRun(start: start, reporter: reporter).execute()
         reporter.finish(outcome)
+        if let step = outcome.summary.divergedAtStep { throw RunDiverged(step: step, path: outcome.outputPath) }
     }
 }
 

@@ -33,13 +33,15 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Write a batch script instead of running: 'slurm' (DIR/sweep.slurm, one array task per run).", valueName: "slurm"))
     var emit: String?
 
-    @Option(help: ArgumentHelp("Slurm partition (--emit slurm).", valueName: "name"))
+    // Unconditional, as the numeric options: `--mem -4G` is a value to refuse with a reason,
+    // not a missing value followed by an unknown option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Slurm partition (--emit slurm).", valueName: "name"))
     var partition: String?
 
-    @Option(help: ArgumentHelp("Slurm time limit per task, e.g. 1:00:00 (--emit slurm).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Slurm time limit per task, e.g. 1:00:00 (--emit slurm).", valueName: "time"))
     var time: String?
 
-    @Option(help: ArgumentHelp("Slurm memory per task, e.g. 4G (--emit slurm).", valueName: "size"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Slurm memory per task, e.g. 4G (--emit slurm).", valueName: "size"))
     var mem: String?
 
     @Option(parsing: .unconditional, help: "Slurm CPUs per task (--emit slurm).")
@@ -85,7 +87,9 @@ struct Sweep: ParsableCommand {
 
     func run() throws {
         if let task { return try runTask(task) }
-        let axes = try grid.map(GridAxis.parse)
+        // A bad grid spec or grid point is a usage error (exit 64), as every bad option value is.
+        let axes: [GridAxis]
+        do { axes = try grid.map(GridAxis.parse) } catch let error as GridError { throw ValidationError(error.description) }
         var fields = Set<String>()
         for axis in axes where !fields.insert(axis.field).inserted {
             throw ValidationError("--grid names \(axis.field) twice: give each field one axis with all its values")
@@ -95,14 +99,23 @@ struct Sweep: ParsableCommand {
             (given: given, connectome: try ConnectomeFile.load(path: try ConnectomeCatalog.resolve(nameOrPath: given), requireData: !overridesData))
         }
         // Every grid point is checked before anything is written.
-        let plan = try SweepPlan(bases: bases, axes: axes, directory: out)
-        // A rerun of the same sweep continues it; another grid in the same directory would orphan
-        // its runs and renumber the tasks of a Slurm array already submitted.
+        var plan: SweepPlan
+        do {
+            plan = try SweepPlan(bases: bases, axes: axes, directory: out)
+        } catch let error as GridError {
+            throw ValidationError(error.description)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
+        }
+        // A rerun of the same sweep continues it (its values may be listed in another order:
+        // the runs keep their places); another grid in the same directory would orphan its
+        // runs and renumber the tasks of a Slurm array already submitted.
         if FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent(SweepManifest.fileName)) {
             let existing = try SweepManifest.read(directory: out)
-            guard existing.axes == plan.manifest.axes && existing.runs == plan.manifest.runs else {
+            guard existing.isSameSweep(as: plan.manifest) else {
                 throw ValidationError("\(out) holds another sweep (\(existing.runs.count) runs over \(existing.parameterNames.joined(separator: ", "))): choose another --out, or delete \(out) to replace it")
             }
+            plan = plan.ordered(as: existing)
             // The same grid over an edited or other base circuit of the same name: its runs
             // (complete or to be continued) are of another configuration.
             for run in plan.runs where FileManager.default.fileExists(atPath: run.definitionPath) {

@@ -37,6 +37,19 @@ struct SweepManifest: Codable, Equatable {
 
     var parameterNames: [String] { axes.map(\.parameter) }
 
+    /// True when `other` is the same sweep: the same axes (fields, names and values) and the
+    /// same runs (parameters, definition and run files), whatever the order of each axis's
+    /// values and so of the runs (`seed=2,1` is the sweep of `seed=1,2`). The order of the axes
+    /// themselves names the run files, so it is part of the identity.
+    func isSameSweep(as other: SweepManifest) -> Bool {
+        func axisKeys(_ m: SweepManifest) -> [String] { m.axes.map { "\($0.field) \($0.parameter)" } }
+        func runsByFile(_ m: SweepManifest) -> [String: Run] {
+            Dictionary(m.runs.map { run in var r = run; r.index = 0; return (r.output, r) }, uniquingKeysWith: { first, _ in first })
+        }
+        return axisKeys(self) == axisKeys(other) && zip(axes, other.axes).allSatisfy { Set($0.values) == Set($1.values) }
+            && runs.count == other.runs.count && runsByFile(self) == runsByFile(other)
+    }
+
     func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -70,6 +70,17 @@ struct SweepPlan {
         self.runs = runs
     }
 
+    /// This plan in the order of `existing`, a manifest of the same sweep
+    /// (``SweepManifest/isSameSweep(as:)``) with its values listed in another order: the runs
+    /// keep the indices they have there (a Slurm array already submitted counts on them).
+    func ordered(as existing: SweepManifest) -> SweepPlan {
+        let position = Dictionary(manifest.runs.enumerated().map { ($1.output, $0) }, uniquingKeysWith: { first, _ in first })
+        var plan = self
+        plan.manifest = existing
+        plan.runs = existing.runs.sorted { $0.index < $1.index }.map { runs[position[$0.output]!] }
+        return plan
+    }
+
     /// A value as part of a file name: `[W, Vbar]` -> `W+Vbar`, `1e-3` stays; anything but
     /// letters, digits, `.`, `+` and `-` becomes `-`.
     static func fileNamePart(_ value: String) -> String {

@@ -138,4 +138,29 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("/nonexistent-dir/run.h5"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/nonexistent-dir/run.h5"))
     }
+
+    /// An unknown command says it is unknown and lists the commands (it used to point at
+    /// `selfassemble bogus --help`); a usage error exits 64.
+    func testAnUnknownCommandListsTheCommands() throws {
+        let result = try CommandRunner.run(["bogus"], in: dir)
+        XCTAssertEqual(result.status, 64)
+        XCTAssertEqual(result.stderrLines, ["selfassemble: error: 'bogus' is not a selfassemble command; the commands are: simulate, compare, sweep, collect, inspect, validate, export, report, connectomes, doctor (see 'selfassemble --help')"])
+        let option = try CommandRunner.run(["--bogus"], in: dir)
+        XCTAssertEqual(option.status, 64)
+        XCTAssertFalse(option.stderr.contains("is not a selfassemble command"), option.stderr)
+    }
+
+    /// A Slurm option value that starts with '-' is a value to refuse with its reason, as the
+    /// numeric options do (`--mem -4G` used to be "Missing value").
+    func testSlurmOptionValuesStartingWithADashGetTheirReason() throws {
+        for (arguments, words) in [(["--mem", "-4G"], ["--mem must be a Slurm memory size", "'-4G'"]),
+                                   (["--time", "-1"], ["--time must be a Slurm time limit", "'-1'"]),
+                                   (["--partition", "-p x"], ["--partition must be a Slurm partition name", "'-p x'"])] {
+            let result = try CommandRunner.run(["sweep", "--connectome", "default", "--emit", "slurm", "--out", dir.appendingPathComponent("s").path] + arguments, in: dir)
+            XCTAssertEqual(result.status, 64, result.stderr)
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+            for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
+            XCTAssertFalse(result.stderr.contains("Missing value"), result.stderr)
+        }
+    }
 }

@@ -8,6 +8,10 @@ typealias CommandResult = ProcessOutput
 enum CommandRunner {
     static var executable: URL { TestLocations.selfassemble }
 
+    /// The exit statuses of a `simulate` that completed its file: 0, or 3 when learning
+    /// diverged and the run stopped there (a short development can let it run away).
+    static let completed: Set<Int32> = [0, 3]
+
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
         try runProcess(executable, arguments, in: directory)
     }

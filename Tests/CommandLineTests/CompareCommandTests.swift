@@ -135,6 +135,12 @@ final class CompareCommandTests: XCTestCase {
             if jobs == "2" {
                 XCTAssertTrue(last.contains("kolen-pollack seed 1"), stderr)
                 XCTAssertEqual(try RunReader(path: out.appendingPathComponent("kolen-pollack-seed1.h5").path).status, "interrupted")
+                XCTAssertFalse(last.contains("not started"), stderr)
+            } else {
+                // The run waiting for its turn has no file: it is not called interrupted.
+                XCTAssertTrue(last.contains("bp seed 1 stopped after its last snapshot and is marked interrupted; 1 run waiting for a turn was not started (no run file)"), stderr)
+                XCTAssertFalse(last.contains("kolen-pollack seed 1"), stderr)
+                XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("kolen-pollack-seed1.h5").path))
             }
         }
     }
@@ -181,5 +187,33 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertFalse(help.contains("--seed ") || help.contains("--rule "), help)
         let simulate = try CommandRunner.run(["simulate", "--help"], in: dir).stdout
         XCTAssertTrue(simulate.contains("--seed ") && simulate.contains("--rule "), simulate)
+    }
+
+    /// With one seed the table gives the accuracy alone (it used to print "± 0.0000"), in the
+    /// Markdown file and on stdout.
+    func testOneSeedGivesTheAccuracyWithoutASpread() throws {
+        let out = dir.appendingPathComponent("one-seed")
+        let result = try CommandRunner.run(["compare", "--rules", "bp", "--seeds", "1", "--sizes", "16,20,8", "--epochs", "1",
+                                            "--out", out.path], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let accuracy = String(format: "%.4f", try XCTUnwrap(try RunReader(path: out.appendingPathComponent("bp-seed1.h5").path).summary()).finalTestAccuracy)
+        let row = try XCTUnwrap(result.stdoutLines.first { $0.hasPrefix("| bp |") }, result.stdout)
+        XCTAssertTrue(row.contains("| \(accuracy) | \(accuracy) |"), "mean alone, then the one seed: \(row)")
+        XCTAssertFalse(row.contains("±"), row)
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("comparison.md"), encoding: .utf8).contains(row))
+    }
+
+    /// A run that fails in a child process is one line with the child's own error once (the
+    /// "selfassemble: error: " prefix used to be doubled).
+    func testAChildRunsFailureIsOneLineWithOnePrefix() throws {
+        let out = dir.appendingPathComponent("failing")
+        // A directory where the run file goes: the child cannot create the file.
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("fa-seed1.h5"), withIntermediateDirectories: true)
+        let result = try CommandRunner.run(["compare", "--rules", "fa", "--seeds", "1", "--jobs", "2", "--sizes", "16,20,8", "--epochs", "1",
+                                            "--out", out.path], in: dir)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let last = try XCTUnwrap(result.stderrLines.last)
+        XCTAssertTrue(last.hasPrefix("selfassemble: error: fa seed 1 failed: cannot create the run file "), last)
+        XCTAssertEqual(last.components(separatedBy: "selfassemble: error: ").count - 1, 1, last)
     }
 }

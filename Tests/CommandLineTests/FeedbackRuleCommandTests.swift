@@ -83,6 +83,21 @@ final class FeedbackRuleCommandTests: XCTestCase {
         XCTAssertEqual(warned.stderrLines.count, 1, warned.stderr)
         XCTAssertTrue(warned.stderr.contains("--development-steps 500 is ignored"), warned.stderr)
         try assertSameDatasets(file, ignoring)
+        // So are the other options only the motif uses, all in the same one line (they used to
+        // be accepted without a word).
+        let ignoringMore = path("fa-ignoring-more.h5")
+        let warnedMore = try CommandRunner.run(["simulate"] + options + ["--development-steps", "500", "--eta-v", "0.5", "--top-teaching", "error",
+                                                                         "--plastic", "W,V,Vbar,Wbar", "--quiet", "--out", ignoringMore])
+        XCTAssertEqual(warnedMore.status, 0, warnedMore.stderr)
+        XCTAssertEqual(warnedMore.stderrLines, ["selfassemble: warning: rule fa does not use the motif (only rule circuit does): it has no development and no V, Vbar or Wbar to learn or teach with, so --development-steps 500, --eta-v 0.5, --top-teaching error, V, Vbar, Wbar in --plastic are ignored (its learning is the same without them)"])
+        // The same learning: every weight at every snapshot (the stored configuration, and the
+        // top level's alignment_H, whose H depends on --top-teaching, record what was given).
+        let plain = try RunReader(path: file), more = try RunReader(path: ignoringMore)
+        XCTAssertEqual(plain.snapshotCount, more.snapshotCount)
+        for name in try plain.projectionNames() {
+            for s in 0..<plain.snapshotCount { XCTAssertEqual(try plain.weights(name, snapshot: s), try more.weights(name, snapshot: s), "\(name) at \(s)") }
+        }
+        XCTAssertEqual(try plain.metric("test_accuracy"), try more.metric("test_accuracy"))
 
         // compare's run of the same rule, seed and rates.
         let compared = dir.appendingPathComponent("compared")

@@ -15,9 +15,10 @@ final class ReplacementCommandTests: XCTestCase {
 
     private func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
-    /// The old run (seed 7) and a longer new one (seed 9) of a small circuit.
+    /// The old run (seed 7) and a longer new one (seed 9) of a small circuit. The old one learns
+    /// at eta_W 0.02: after so short a development learning at 0.1 runs away (simulate exits 3).
     private let old = ["--sizes", "12,16,8,4", "--development-steps", "60", "--descending-steps", "20", "--epochs", "1",
-                       "--batch", "16", "--snapshot-every", "20", "--quiet"]
+                       "--batch", "16", "--snapshot-every", "20", "--eta-w", "0.02", "--quiet"]
     private let new = ["--seed", "9", "--sizes", "12,16,8,4", "--development-steps", "1500", "--descending-steps", "500",
                        "--epochs", "4", "--batch", "16", "--snapshot-every", "10", "--quiet"]
 

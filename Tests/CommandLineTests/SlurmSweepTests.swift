@@ -120,7 +120,8 @@ final class SlurmSweepTests: XCTestCase {
         let reference = dir.appendingPathComponent("reference.h5").path
         let fresh = try CommandRunner.run(["simulate", "--connectome", out.appendingPathComponent("runs/run.yaml").path,
                                            "--out", reference, "--quiet"], in: dir)
-        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        // This short run's learning runs away (exit 3), in the task as here: the files are complete.
+        XCTAssertTrue(CommandRunner.completed.contains(fresh.status), fresh.stderr)
         XCTAssertEqual(try reader.metric("test_accuracy").map(\.bitPattern), try RunReader(path: reference).metric("test_accuracy").map(\.bitPattern))
     }
 }

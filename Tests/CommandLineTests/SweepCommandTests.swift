@@ -256,7 +256,7 @@ final class SweepCommandTests: XCTestCase {
                               ("downstream_activation=sigmoid", ["sigmoid", "identity, relu, tanh"]),
                               ("eta_w=0.1..0.3:0", ["step"]), ("learning=1", ["section", "learning.rule"])] {
             let result = try CommandRunner.run(["sweep", "--connectome", "default", "--grid", grid, "--out", out], in: dir)
-            XCTAssertEqual(result.status, 1, grid)
+            XCTAssertEqual(result.status, 64, "a bad grid is a usage error, as every bad option value: \(grid)")
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
             for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing written for \(grid)")
@@ -288,7 +288,7 @@ final class SweepCommandTests: XCTestCase {
         for (bases, words) in [(["a.yaml", "b.yaml"], ["a.yaml and b.yaml are both named 'default'", "name: field"]),
                                (["a.yaml", "a.yaml"], ["a.yaml is given twice"])] {
             let result = try CommandRunner.run(["sweep"] + bases.flatMap { ["--connectome", $0] } + ["--grid", "seed=1", "--out", out, "--emit", "slurm"], in: dir)
-            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.status, 64, result.stderr)
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
             for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
         }
@@ -296,6 +296,11 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try CommandRunner.run(first, in: dir).status, 0)
         XCTAssertEqual(try CommandRunner.run(first, in: dir).status, 0, "the same sweep again is fine")
         let manifest = try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))
+        // The same runs with the values in another order are the same sweep: its manifest (and
+        // so a submitted array's task numbers) is kept as it was.
+        let reordered = try CommandRunner.run(["sweep", "--connectome", "a.yaml", "--grid", "seed=2,1", "--out", out, "--emit", "slurm"], in: dir)
+        XCTAssertEqual(reordered.status, 0, reordered.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")), manifest, "the manifest keeps its order")
         let other = try CommandRunner.run(["sweep", "--connectome", "a.yaml", "--grid", "seed=3,4", "--out", out, "--emit", "slurm"], in: dir)
         XCTAssertNotEqual(other.status, 0)
         XCTAssertEqual(other.stderrLines.count, 1, other.stderr)

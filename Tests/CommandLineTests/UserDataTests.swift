@@ -84,15 +84,15 @@ final class UserDataTests: XCTestCase {
     func testDivergenceSaysWhatTheRunShows() throws {
         let diverging = ["--sizes", "16,20,8", "--eta-w", "1e4", "--weight-decay", "0", "--epochs", "20", "--quiet"]
         let off = try CommandRunner.run(["simulate", "--development-steps", "0", "--out", dir.appendingPathComponent("off.h5").path] + diverging)
-        XCTAssertEqual(off.status, 0, off.stderr)
+        XCTAssertEqual(off.status, 3, "a diverged run's exit status: \(off.stderr)")
         XCTAssertTrue(off.stdout.contains("the reciprocal stage of development was off (--development-steps 0), so Vbar never became the transpose of V"), off.stdout)
         let none = try CommandRunner.run(["simulate", "--development-steps", "0", "--descending-steps", "0",
                                           "--out", dir.appendingPathComponent("none.h5").path] + diverging)
-        XCTAssertEqual(none.status, 0, none.stderr)
+        XCTAssertEqual(none.status, 3, none.stderr)
         XCTAssertTrue(none.stdout.contains("development was off (--development-steps 0 --descending-steps 0)"), none.stdout)
 
         let on = try CommandRunner.run(["simulate", "--development-steps", "50", "--compare-bp", "--out", dir.appendingPathComponent("on.h5").path] + diverging)
-        XCTAssertEqual(on.status, 0, on.stderr)
+        XCTAssertEqual(on.status, 3, on.stderr)
         let line = try XCTUnwrap(on.stdoutLines.first { $0.hasPrefix("  learning diverged at step") }, on.stdout)
         XCTAssertTrue(line.contains("training loss"), line)
         XCTAssertTrue(line.contains("before it"), line)

@@ -220,7 +220,9 @@ final class AnalysisTests: XCTestCase {
         assertOneLineError(["--consecutive"]) { _ = try options.validated() }
         options = ReportOptions()
         options.thresholds.reciprocity = 1.5
-        assertOneLineError(["--reciprocity-threshold", "[-1, 1]"]) { _ = try options.validated() }
+        assertOneLineError(["--reciprocity-threshold", "(0, 1]"]) { _ = try options.validated() }
+        options.thresholds.reciprocity = -1
+        assertOneLineError(["--reciprocity-threshold", "(0, 1]", "-1"]) { _ = try options.validated() }
         XCTAssertNoThrow(try ReportOptions().validated())
     }
 }

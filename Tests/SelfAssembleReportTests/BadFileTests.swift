@@ -2,6 +2,7 @@ import CHDF5
 import Foundation
 import SelfAssembleReport
 import SelfAssembleStore
+import SelfAssembleTestSupport
 import XCTest
 
 /// A file that is not a run, or is damaged, gets a clear one-line error, from the library and
@@ -81,9 +82,37 @@ final class BadFileTests: XCTestCase {
         try assertCommandFails(["report", path, "--null-samples", "1"], mentions: ["--null-samples"], status: 64)
         try assertCommandFails(["report", path, "--consecutive", "0"], mentions: ["--consecutive"], status: 64)
         try assertCommandFails(["report"], mentions: ["file"], status: 64)
+        // Every detector threshold is a cosine in (0, 1]: -1, 0 (a random circuit would pass) and 1.5 are refused.
+        for option in ["--reciprocity-threshold", "--descending-threshold", "--alignment-threshold"] {
+            for value in ["-1", "0", "1.5", "nan"] {
+                try assertCommandFails(["report", path, option, value], mentions: [option, "(0, 1]", value], status: 64)
+            }
+        }
+        try assertCommandFails(["report", path, "--z-threshold", "-2"], mentions: ["--z-threshold", "positive"], status: 64)
         // --out on an existing file.
         let blocker = try Scratch.directory() + "/a-file"
         try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
         try assertCommandFails(["report", path, "--null-samples", "2", "--out", blocker], mentions: ["is a file, not a directory"])
+    }
+
+    /// A report that fails to write (here a file-size limit, which needs no root) leaves no
+    /// directory it created for --out (it used to leave an empty `sub/` of `--out tf/sub`), and
+    /// keeps one that was there before.
+    func testAFailedReportRemovesTheDirectoriesItCreated() throws {
+        let scratch = try Scratch.directory()
+        let path = scratch + "/tiny.h5"
+        try TinyRun.write(to: path)
+        let existing = scratch + "/tf"
+        try FileManager.default.createDirectory(atPath: existing, withIntermediateDirectories: true)
+        for out in [existing + "/sub", existing + "/sub/deeper", existing] {
+            let limited = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"), [
+                "-c", "ulimit -f 1 && exec \"$0\" \"$@\"", CLI.executable.path, "report", path, "--null-samples", "2", "--out", out])
+            XCTAssertEqual(limited.status, 1, limited.stderr)
+            XCTAssertEqual(limited.stderr.split(separator: "\n").count, 1, limited.stderr)
+            XCTAssertTrue(limited.stderr.contains("cannot write"), limited.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: existing + "/sub"), "\(out): the directories it created are gone")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: existing), "the directory that was there is kept")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: existing), [], "nothing left in it")
+        }
     }
 }

@@ -121,6 +121,31 @@ final class RunInspectionTests: XCTestCase {
         XCTAssertTrue(try first.json().contains("\"summary\" : null"))
     }
 
+    /// `running` is stored from creation to the end, so a killed run says it too: inspect and
+    /// validate tell a killed run from one being written by the writer's lock, in the same
+    /// words (inspect used to call a killed file "running (not finished, or interrupted ...)").
+    func testAKilledRunIsToldFromARunBeingWritten() throws {
+        let directory = try TemporaryDirectory()
+        let killed = directory.file("killed.h5")
+        let run = try TinyRun.write(to: killed, compare: false, finish: false)
+        let inspection = try RunInspection(path: killed)
+        XCTAssertEqual(inspection.status, "running")
+        XCTAssertEqual(inspection.condition, "running, but no process is writing it: the run was killed; continue it with `selfassemble simulate --resume \(killed)`")
+        XCTAssertTrue(inspection.text().contains("status         running, but no process is writing it: the run was killed"), inspection.text())
+        let report = try RunValidator.report(path: killed)
+        XCTAssertFalse(report.beingWritten)
+        XCTAssertEqual(report.condition, inspection.condition)
+        XCTAssertTrue(report.summaryLine.hasSuffix(", \(inspection.condition))"), report.summaryLine)
+
+        let live = directory.file("live.h5")
+        let writer = try RunWriter(creating: live, metadata: run.metadata)
+        try writer.append(run.snapshots[0])
+        XCTAssertEqual(try RunInspection(path: live).condition, "running: still being written")
+        XCTAssertTrue(try RunValidator.report(path: live).beingWritten)
+        writer.close()
+        XCTAssertTrue(try RunInspection(path: live).condition.hasPrefix("running, but no process is writing it"), "the writer closed without finishing")
+    }
+
     func testInspectionErrorsAreOneLine() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("notes.h5")

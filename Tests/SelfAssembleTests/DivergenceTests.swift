@@ -4,13 +4,15 @@ import XCTest
 /// A diverging circuit is an outcome the run records, not a crash: the non-finite update is
 /// not applied, the run stops with the last finite circuit, and the summary says where.
 final class DivergenceTests: XCTestCase {
-    /// A circuit without development at eta_W = 1e4: it diverges within a few steps.
-    private func divergingRun(etaV: Float = 0, plastic: [ProjectionKind] = ProjectionKind.allCases) throws -> Simulation {
+    /// A circuit without development at eta_W = 1e4 (or `rule` at `etaW`): it diverges within a few steps.
+    private func divergingRun(rule: RuleKind = .circuit, etaW: Float = 1e4, etaV: Float = 0,
+                              plastic: [ProjectionKind] = ProjectionKind.allCases) throws -> Simulation {
         var c = SimulationConfiguration()
+        c.rule = rule
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
         c.descendingSteps = 0
-        c.etaW = 1e4
+        c.etaW = etaW
         c.etaV = etaV
         c.plastic = plastic
         c.weightDecay = 0
@@ -27,7 +29,7 @@ final class DivergenceTests: XCTestCase {
         var divergedEvents = [Int]()
         var snapshotSteps = [Int]()
         let summary = try simulation.run { event in
-            if case .diverged(let step) = event { divergedEvents.append(step) }
+            if case .diverged(let step, _) = event { divergedEvents.append(step) }
             if case .snapshot(let s) = event { snapshotSteps.append(s.step) }
         }
         let step = try XCTUnwrap(summary.divergedAtStep)
@@ -124,19 +126,65 @@ final class DivergenceTests: XCTestCase {
         let step = Plasticity(levels: [LevelPlasticity(dW: .outerProduct(post: post, pre: pre, scale: -1))],
                               loss: 1, correct: 0, samples: 1)
         let settings = PlasticitySettings(etaW: 1, etaV: 0, weightDecay: 0)
-        var check = DivergenceCheck(levels: 1)
+        var check = DivergenceCheck(levels: 1, runawayLoss: .infinity)
         // Not applied: the weights stay small, the carried bound grows to 0.3, 0.6, 0.9 limit,
         // then 1.2 limit, where the scan finds max|W| = 1 and admits the step again.
         for attempt in 1...5 {
             XCTAssertTrue(check.admits(step, to: circuit, settings: settings), "attempt \(attempt)")
         }
         circuit[1].W.values[0] = Float(0.8 * limit)
-        var fresh = DivergenceCheck(levels: 1)
+        var fresh = DivergenceCheck(levels: 1, runawayLoss: .infinity)
         XCTAssertFalse(fresh.admits(step, to: circuit, settings: settings), "0.8 + 0.3 of the limit")
         circuit[1].W.values[0] = 1
         var nan = step
         nan.levels[0].setDirection(.W, .outerProduct(post: post, pre: Matrix(rows: 1, cols: 2, values: [.nan, 0]), scale: -1))
-        fresh = DivergenceCheck(levels: 1)
+        fresh = DivergenceCheck(levels: 1, runawayLoss: .infinity)
         XCTAssertFalse(fresh.admits(nan, to: circuit, settings: settings), "an activity is NaN")
+    }
+
+    /// The loss of chance is that of predicting 1/K for every class: ln K for cross-entropy,
+    /// (1 - 1/K)/2 for mse; the runaway bound is 10^4 times it.
+    func testTheRunawayBoundIsAMultipleOfTheLossOfChance() throws {
+        XCTAssertEqual(Loss.crossEntropy.chanceLoss(classes: 10), log(10), accuracy: 1e-12)
+        XCTAssertEqual(Loss.meanSquaredError.chanceLoss(classes: 10), 0.45, accuracy: 1e-12)
+        // The uniform prediction's loss, computed by the error module itself.
+        let uniform = Matrix(rows: 1, cols: 10, values: Array(repeating: 0.1, count: 10))
+        XCTAssertEqual(ErrorSignal(logits: uniform, labels: [3], loss: .meanSquaredError).loss, 0.45, accuracy: 1e-6)
+        XCTAssertEqual(ErrorSignal(logits: uniform, labels: [3], loss: .crossEntropy).loss, log(10), accuracy: 1e-6)
+        XCTAssertEqual(DivergenceCheck.runawayFactor, 1e4)
+
+        let circuit = Circuit(randomFor: try Architecture(sizes: [2, 2], ratios: [1]), seed: 1)
+        let settings = PlasticitySettings(etaW: 0.1, etaV: 0, weightDecay: 0)
+        func step(loss: Double) -> Plasticity {
+            Plasticity(levels: [LevelPlasticity(dW: .outerProduct(post: Matrix(rows: 1, cols: 2, values: [0.1, 0]),
+                                                                 pre: Matrix(rows: 1, cols: 2, values: [1, 0]), scale: -1))],
+                       loss: loss, correct: 0, samples: 1)
+        }
+        var check = DivergenceCheck(levels: 1, loss: .crossEntropy, classes: 2)
+        let bound = 1e4 * log(2.0)
+        XCTAssertEqual(check.runawayLoss, bound, accuracy: 1e-9)
+        XCTAssertNil(check.refusal(of: step(loss: bound), to: circuit, settings: settings), "at the bound: applied")
+        XCTAssertEqual(check.refusal(of: step(loss: bound * 1.001), to: circuit, settings: settings),
+                       .runaway(loss: bound * 1.001, bound: bound))
+        XCTAssertEqual(check.refusal(of: step(loss: .infinity), to: circuit, settings: settings), .notFinite)
+    }
+
+    /// Feedback alignment at eta_W = 1000 runs away: its loss climbed to 1e19 and beyond while
+    /// staying finite, and the run used to end "not diverged" at chance. It now stops at the
+    /// first step whose loss passes the bound, with that cause, and keeps the circuit before it.
+    func testARunawayLossStopsTheRun() throws {
+        var simulation = try divergingRun(rule: .fa, etaW: 1000)
+        var causes = [DivergenceCause](), losses = [Double]()
+        let summary = try simulation.run { event in
+            if case .diverged(_, let cause) = event { causes.append(cause) }
+            if case .epochEnded(_, let loss, _, _) = event { losses.append(loss) }
+        }
+        let step = try XCTUnwrap(summary.divergedAtStep, "the runaway run diverges")
+        XCTAssertLessThan(step, simulation.totalSteps)
+        guard causes.count == 1, case .runaway(let loss, let bound) = causes[0] else { return XCTFail("one runaway divergence: \(causes)") }
+        XCTAssertTrue(loss.isFinite && loss > bound, "\(loss) past \(bound)")
+        XCTAssertEqual(bound, 1e4 * log(8.0), accuracy: 1e-9)
+        XCTAssertTrue(losses.allSatisfy { $0 <= bound }, "no epoch's mean loss passed the bound: \(losses)")
+        XCTAssertTrue(summary.finalCircuit.isFinite)
     }
 }

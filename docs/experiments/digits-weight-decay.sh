@@ -17,6 +17,7 @@ s = [json.loads(l) for l in sys.stdin if "\"summary\"" in l][-1]
 lv = s["levels"]
 desc = min(l["descending"] for l in lv if l["descending"] is not None)
 print("%-8s %-5s %-8.3f %-8.3f %-10.3f %-10.3f %-10.3f" % (sys.argv[1], sys.argv[2], s["test_accuracy"], s["bp_test_accuracy"],
-      desc, min(l["alignment_H"] for l in lv), min(l["reciprocity"] for l in lv)))' "$lambda" "$seed"
+      desc, min(l["alignment_H"] for l in lv), min(l["reciprocity"] for l in lv)))' "$lambda" "$seed" \
+      || [ $? -eq 3 ]  # 3: learning diverged
   done
 done

@@ -13,7 +13,8 @@ echo "seed circuit bp_same bp_tuned tuned_lambda min_descending min_alignment_H 
 for seed in $seeds; do
   start=$(date +%s)
   "$bin" simulate --seed "$seed" --data "$shared/data/mnist" --sizes 784,256,256,10 --epochs 10 \
-    --compare-bp --snapshot-every 500 --out "$out/run.h5" --overwrite --json 2>/dev/null > "$out/log.jsonl"
+    --compare-bp --snapshot-every 500 --out "$out/run.h5" --overwrite --json 2>/dev/null > "$out/log.jsonl" \
+    || [ $? -eq 3 ]  # 3: learning diverged; the row says where
   python3 - "$seed" "$(( $(date +%s) - start ))" < "$out/log.jsonl" <<'PY'
 import json, sys
 s = [json.loads(l) for l in sys.stdin if '"summary"' in l][-1]

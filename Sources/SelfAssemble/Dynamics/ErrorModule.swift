@@ -6,6 +6,17 @@ public enum Loss: String, Sendable, Codable, CaseIterable {
     case crossEntropy = "cross-entropy"
     /// Half the squared error against the one-hot target; e = z_L - y.
     case meanSquaredError = "mse"
+
+    /// The mean loss of chance: that of the uniform prediction 1/K for every class, K =
+    /// `classes`. Cross-entropy: ln K. mse: (1/2)((1 - 1/K)^2 + (K - 1)/K^2) = (1 - 1/K)/2.
+    /// The runaway bound of ``DivergenceCheck`` is a multiple of it.
+    public func chanceLoss(classes: Int) -> Double {
+        let k = Double(max(classes, 2))
+        switch self {
+        case .crossEntropy: return log(k)
+        case .meanSquaredError: return (1 - 1 / k) / 2
+        }
+    }
 }
 
 /// The error module on top of the upstream stream: e = dLoss/dz_L for each sample,

@@ -1,5 +1,7 @@
 /// Whether a learning step may be applied: the run diverges at the first step where
 ///
+/// - the minibatch loss exceeds ``runawayFactor`` times the loss of chance (``Loss/chanceLoss(classes:)``:
+///   ln K for cross-entropy): learning ran away (see ``runawayFactor`` for why the bound is safe), or
 /// - the loss or an activity the updates are made of is not finite (for the circuit rule the
 ///   B-row matrices h_{l-1}, a_l, g_l, d_l; a rule that gives a dense update, that update), or
 /// - an update that is applied could make a weight or bias non-finite: for each applied
@@ -17,13 +19,41 @@
 /// on the exact value, so it is the same whatever was carried (runs stay bit-identical on
 /// resumption). V and Vbar, rescaled by synaptic scaling after each update, are scanned again
 /// when they are next updated.
-struct DivergenceCheck: Sendable {
+public struct DivergenceCheck: Sendable {
     /// Carried bounds of max|M| per level (index l - 1) and kind (ProjectionKind.allCases order).
     private var bounds: [[Double?]]
     private static let limit = Double(Float.greatestFiniteMagnitude) / 2
+    /// The largest minibatch loss of a step that is applied (``runawayFactor`` x chance).
+    let runawayLoss: Double
 
-    init(levels: Int) {
+    /// A minibatch loss above this many times the loss of chance is runaway learning: 10^4
+    /// (23,026 for cross-entropy over 10 classes). Why this bound: a cross-entropy loss of
+    /// 10^4 ln K needs the logits of wrong classes to exceed the right one's by about that
+    /// much on average; softmax saturates at a margin of a few tens, so such a circuit has left
+    /// the range where its update can bring it back (its gradient no longer shrinks as the
+    /// weights grow), and the loss kept climbing to 10^19 and beyond at chance accuracy in the
+    /// runs that showed it (`compare --rules fa --rates fa=1000` on digits). Runs that learn stay
+    /// far below it: the random initial circuit starts near chance (2.3 on 10 classes); over the
+    /// whole test suite the largest loss of a run that did not run away was 607 times chance (a
+    /// 120-step development, which still ended above chance), while the runs that passed 10^4
+    /// ended at chance or with a non-finite loss before the bound existed; the README's and
+    /// docs/'s learning runs (the default, digits, the eight-hidden-level circuit at three
+    /// weight decays) keep their numbers, and those that diverged diverge one or two steps
+    /// earlier. For mse (chance 0.45 on 10 classes) the bound means outputs about 100 times
+    /// their targets.
+    public static let runawayFactor = 1e4
+
+    /// - Parameters:
+    ///   - levels: L, the circuit's levels.
+    ///   - runawayLoss: the largest minibatch loss admitted (``runawayFactor`` x chance; infinity: no bound).
+    init(levels: Int, runawayLoss: Double) {
         bounds = Array(repeating: [nil, nil, nil, nil], count: levels)
+        self.runawayLoss = runawayLoss
+    }
+
+    /// The check for a run of `loss` over `classes` classes.
+    init(levels: Int, loss: Loss, classes: Int) {
+        self.init(levels: levels, runawayLoss: Self.runawayFactor * loss.chanceLoss(classes: classes))
     }
 
     /// Forgets the carried bounds: the weights changed in a way the check did not see.
@@ -33,7 +63,19 @@ struct DivergenceCheck: Sendable {
 
     /// True when `p` may be applied to `circuit` (and the bounds then carry the weights after it).
     mutating func admits(_ p: Plasticity, to circuit: Circuit, settings s: PlasticitySettings) -> Bool {
-        guard p.loss.isFinite else { return false }
+        refusal(of: p, to: circuit, settings: s) == nil
+    }
+
+    /// Why `p` may not be applied to `circuit`; nil when it may (and the bounds then carry the
+    /// weights after it).
+    mutating func refusal(of p: Plasticity, to circuit: Circuit, settings s: PlasticitySettings) -> DivergenceCause? {
+        guard p.loss.isFinite else { return .notFinite }
+        guard p.loss <= runawayLoss else { return .runaway(loss: p.loss, bound: runawayLoss) }
+        guard admitsUpdates(p, to: circuit, settings: s) else { return .notFinite }
+        return nil
+    }
+
+    private mutating func admitsUpdates(_ p: Plasticity, to circuit: Circuit, settings s: PlasticitySettings) -> Bool {
         var next = bounds
         for l in 1...circuit.levels {
             let level = p[l]

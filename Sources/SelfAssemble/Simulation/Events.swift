@@ -40,11 +40,20 @@ public indirect enum SimulationEvent: Sendable {
     case snapshot(Snapshot)
     /// The motif assembled at `level`, with its onset step.
     case assembled(level: Int, onsetStep: Int)
-    /// Learning diverged at `step`: its loss or activities were not finite or its update could
-    /// overflow the weights (``DivergenceCheck``); it was not applied, and the run stopped.
-    case diverged(step: Int)
+    /// Learning diverged at `step` for `cause` (``DivergenceCheck``): the update was not
+    /// applied, and the run stopped.
+    case diverged(step: Int, cause: DivergenceCause)
     /// A learning epoch ended.
     case epochEnded(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double)
+}
+
+/// Why learning diverged (``DivergenceCheck``).
+public enum DivergenceCause: Sendable, Equatable {
+    /// The loss or an activity was not finite, or the update could overflow the weights.
+    case notFinite
+    /// The minibatch loss exceeded the runaway bound (``DivergenceCheck/runawayFactor`` times
+    /// the loss of chance).
+    case runaway(loss: Double, bound: Double)
 }
 
 /// The end of a run.

@@ -86,7 +86,7 @@ public struct Simulation: Sendable {
         circuit.feedback = rule.initialFeedback(for: circuit, seed: configuration.seed)
         checkpoint = SimulationCheckpoint(configuration: configuration, levels: architecture.levels)
         checkpoint.dataFingerprint = data.fingerprint
-        divergenceCheck = DivergenceCheck(levels: architecture.levels)
+        divergenceCheck = DivergenceCheck(levels: architecture.levels, loss: configuration.loss, classes: configuration.sizes.last ?? 2)
         let n = Self.snapshotTestSamples, count = data.test.count
         snapshotTestSubset = count > n ? data.test.subset((0..<n).map { $0 * count / n }) : nil
     }
@@ -161,23 +161,23 @@ public struct Simulation: Sendable {
         case .descendingStage:
             descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
             divergenceCheck.forget()
-        case .learning where try !learningStep(onEvent):
-            // A diverging circuit is an outcome (a circuit without development typically does
-            // this), not a failure: stop with the last finite state and record it.
-            checkpoint.divergedAtStep = step
-            if checkpoint.lastRecordedStep != step { try record(onEvent, wholeTestSet: true) }
-            try onEvent(.diverged(step: step))
-            return
         case .learning:
-            break
+            if let cause = try learningStep(onEvent) {
+                // A diverging circuit is an outcome (a circuit without development typically does
+                // this), not a failure: stop with the last finite state and record it.
+                checkpoint.divergedAtStep = step
+                if checkpoint.lastRecordedStep != step { try record(onEvent, wholeTestSet: true) }
+                try onEvent(.diverged(step: step, cause: cause))
+                return
+            }
         }
         checkpoint.step += 1
         if isSnapshotStep { try record(onEvent) }
         try onEvent(.progress(progress))
     }
 
-    /// One minibatch of the learning phase; false when it diverges (not applied; see ``DivergenceCheck``).
-    private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws -> Bool {
+    /// One minibatch of the learning phase; the cause when it diverges (not applied; see ``DivergenceCheck``).
+    private mutating func learningStep(_ onEvent: (SimulationEvent) throws -> Void) throws -> DivergenceCause? {
         let learningStep = step - developmentEnd
         let position = learningStep % batchesPerEpoch
         if position == 0 {
@@ -193,7 +193,7 @@ public struct Simulation: Sendable {
                                       settings: plasticity)
         rule.refreshFeedback(&circuit, context: context)
         let update = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
-        guard divergenceCheck.admits(update, to: circuit, settings: plasticity) else { return false }
+        if let cause = divergenceCheck.refusal(of: update, to: circuit, settings: plasticity) { return cause }
         checkpoint.epochLoss += update.loss * Double(update.samples)
         checkpoint.epochCorrect += update.correct
         checkpoint.epochSamples += update.samples
@@ -206,7 +206,7 @@ public struct Simulation: Sendable {
             try onEvent(.epochEnded(epoch: checkpoint.testAccuracyByEpoch.count, trainLoss: trainLoss,
                                     trainAccuracy: trainAccuracy, testAccuracy: accuracy))
         }
-        return true
+        return nil
     }
 
     /// Snapshots at the first step, every `snapshotEvery` steps, at the end of each development

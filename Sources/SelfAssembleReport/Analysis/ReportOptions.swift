@@ -34,8 +34,9 @@ public struct ReportOptions: Codable, Equatable, Sendable {
         try require(thresholds.consecutive >= 1, "--consecutive must be at least 1, got \(thresholds.consecutive)")
         for (name, value) in [("reciprocity", thresholds.reciprocity), ("descending", thresholds.descending),
                               ("alignment", thresholds.alignmentH)] {
-            try require(value.isFinite && value >= -1 && value <= 1,
-                        "--\(name)-threshold must be a cosine in [-1, 1], got \(value)")
+            // A cosine; at 0 or below, a random circuit (cosines near 0) would pass.
+            try require(value.isFinite && value > 0 && value <= 1,
+                        "--\(name)-threshold must be a cosine in (0, 1] (at 0 or below a random circuit would pass), got \(value)")
         }
         try require(zThreshold.isFinite && zThreshold > 0, "--z-threshold must be a positive number, got \(zThreshold)")
         try require(heatmapMaxCells >= 2, "the heatmap size must be at least 2 cells, got \(heatmapMaxCells)")

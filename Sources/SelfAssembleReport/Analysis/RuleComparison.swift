@@ -43,8 +43,8 @@ public struct RuleComparison: Sendable {
         public var results: [Result]
         public var accuracies: [Double] { results.map(\.finalTestAccuracy) }
         public var mean: Double { accuracies.isEmpty ? 0 : SeedStatistics(accuracies).mean }
-        /// Sample standard deviation over seeds (0 for one seed).
-        public var spread: Double { accuracies.count > 1 ? SeedStatistics(accuracies).spread : 0 }
+        /// Sample standard deviation over seeds; NaN for one seed (the table prints the mean alone).
+        public var spread: Double { SeedStatistics(accuracies).spread }
     }
 
     public var rows: [Row]
@@ -103,7 +103,7 @@ extension RuleComparison {
         var cells: [String] = [row.rule]
         cells.append(r.first.map { Self.rate($0.etaW) } ?? "")
         cells.append(r.first.map { Self.rate($0.weightDecay) } ?? "")
-        cells.append(Self.f(row.mean) + " ± " + Self.f(row.spread))
+        cells.append(SeedStatistics.meanAndSpread(row.mean, row.spread) { Self.f($0) })
         let perSeed: [String] = r.map { Self.f($0.finalTestAccuracy) + ($0.divergedAtStep != nil ? " (diverged)" : "") }
         cells.append(perSeed.joined(separator: " / "))
         cells.append(Self.f(Self.mean(r.map(\.finalLoss))))

@@ -99,7 +99,8 @@ public struct SweepTable: Sendable {
 public struct SeedStatistics: Sendable, Equatable {
     public var count: Int
     public var mean: Double
-    /// Sample standard deviation (n - 1); 0 for one value, NaN for none.
+    /// Sample standard deviation (n - 1); NaN for one value or none (a single seed has no
+    /// spread to estimate: tables print its value alone, an empty sd in CSV).
     public var spread: Double
     public var minimum: Double
     public var maximum: Double
@@ -108,9 +109,17 @@ public struct SeedStatistics: Sendable, Equatable {
         count = values.count
         mean = values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
         let m = mean
-        spread = values.isEmpty ? .nan : values.count == 1 ? 0
+        spread = values.count < 2 ? .nan
             : (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
         minimum = values.min() ?? .nan
         maximum = values.max() ?? .nan
+    }
+}
+
+extension SeedStatistics {
+    /// "0.9750 ± 0.0031" with `format` for each number; the mean alone where there is no
+    /// spread (one seed).
+    static func meanAndSpread(_ mean: Double, _ spread: Double, _ format: (Double) -> String) -> String {
+        spread.isFinite ? format(mean) + " ± " + format(spread) : format(mean)
     }
 }

@@ -9,14 +9,19 @@ public enum ReportDirectory {
     public static func write(_ report: MotifReport, to directory: String) throws -> [String] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
+        // The directories this call creates (the missing ones of `directory`'s path, deepest
+        // last): a report that fails removes them again, so a failure leaves nothing behind.
+        var created = [String]()
         if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
                 throw ReportError("--out \(directory) is a file, not a directory: give a directory for report.md, report.json and the figures")
             }
         } else {
+            created = missingDirectories(of: directory)
             do {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
+                removeEmpty(created)
                 throw ReportError("cannot create the report directory \(directory) (\(reason(error))): choose a writable --out directory")
             }
         }
@@ -46,9 +51,28 @@ public enum ReportDirectory {
             }
         } catch {
             for file in staged { try? manager.removeItem(atPath: file.temporary) }
+            removeEmpty(created)
             throw error
         }
         return staged.map(\.path)
+    }
+
+    /// `directory` and its ancestors that do not exist, outermost first.
+    static func missingDirectories(of directory: String) -> [String] {
+        var missing = [String](), path = (directory as NSString).standardizingPath
+        while !path.isEmpty && path != "/" && path != "." && !FileManager.default.fileExists(atPath: path) {
+            missing.insert(path, at: 0)
+            let parent = (path as NSString).deletingLastPathComponent
+            if parent == path { break }
+            path = parent
+        }
+        return missing
+    }
+
+    /// Removes `directories` deepest first, each only if empty (rmdir): nothing a user put
+    /// there meanwhile is lost.
+    static func removeEmpty(_ directories: [String]) {
+        for directory in directories.reversed() { rmdir(directory) }
     }
 
     /// The system's reason for a failed file operation ("No space left on device"), not

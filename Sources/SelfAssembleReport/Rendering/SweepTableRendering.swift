@@ -25,7 +25,7 @@ extension SweepTable {
         for group in groups {
             let accuracy = group.statistics("test_accuracy")
             var cells = shown.map { group.parameters[$0] ?? "" }
-            cells += ["\(group.results.count)", "\(Self.f(accuracy.mean)) ± \(Self.f(accuracy.spread))",
+            cells += ["\(group.results.count)", SeedStatistics.meanAndSpread(accuracy.mean, accuracy.spread) { Self.f($0) },
                       "\(Self.f(accuracy.minimum))–\(Self.f(accuracy.maximum))", Self.f(group.statistics("train_loss").mean)]
             if !alignment.isEmpty {
                 let perRun = group.results.map { r in alignment.compactMap { r.values[$0] }.filter(\.isFinite) }
