@@ -206,7 +206,7 @@ final class TargetPropagationRuleTests: XCTestCase {
         let dtp = DifferenceTargetPropagationRule(), skip = DifferenceTargetPropagationRule(skip: true)
         XCTAssertEqual(dtp.initialFeedback(for: circuit, seed: 5).keys.sorted(), ["Q_2", "Q_3", "c_2", "c_3"])
         circuit.feedback = skip.initialFeedback(for: circuit, seed: 5)
-        XCTAssertEqual(circuit.feedback.keys.sorted(), ["Q_2", "Q_3", "Qskip_3", "c_2", "c_3", "cskip_3"])
+        XCTAssertEqual(circuit.feedback.keys.sorted(), ["Q_2", "Q_3", "Qskip_3", "S_3", "c_2", "c_3", "cskip_3"])
         XCTAssertEqual([circuit.feedback["Qskip_3"]!.rows, circuit.feedback["Qskip_3"]!.cols], [20, 6], "U_3 -> U_1")
         XCTAssertEqual(circuit.feedback["Q_2"], dtp.initialFeedback(for: circuit, seed: 5)["Q_2"], "the same Q_l as dtp")
 

@@ -52,7 +52,7 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     case gaitProp = "gait-prop"
     /// Difference target propagation (Lee et al. 2015): targets through learned inverses Q_l, c_l with the difference correction.
     case dtp
-    /// Difference target propagation with skip inverses Qskip_l from level l to l - 2 (after Im, Patil, Branson 2019).
+    /// Difference target propagation in a network with forward skip connections S_l from level l - 2 to l, and skip inverses Qskip_l back (Im, Patil, Branson 2019).
     case dtpSkip = "dtp-skip"
 
     /// Whether the rule uses the downstream stream (V, Vbar, Wbar) and so needs development.
