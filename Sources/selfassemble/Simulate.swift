@@ -50,6 +50,7 @@ struct Simulate: ParsableCommand {
                 // Kept a warning, not an error: one set of options can serve several rules.
                 reporter.warn("rule \(configuration.rule.rawValue) does not use the motif, so it has no development (only rule circuit has): \(option) is ignored")
             }
+            if let warning = circuit.targetPropagationWarning(rules: [configuration.rule]) { reporter.warn(warning) }
             configuration = configuration.withDevelopmentOnlyForMotif().withAbsoluteDataPath()
             if output.compareBP { configuration.compareBackprop = true }
             // The data's default normalization, stated in the stored configuration.
