@@ -40,9 +40,10 @@
 /// step 0 the dtp-skip network, its initial weights and its function are those every other rule
 /// starts from (the premise of `compare`); the skip connections grow from there.
 ///
-/// Hyperparameters: eta_W and lambda (``PlasticitySettings``); the target step beta =
-/// `targetStep` (0.2), the inverses' noise sigma = `inverseNoise` (0.1) and rate eta_inv =
-/// `inverseRate` (0.5, normalised least mean squares). Q_l ~ N(0, 1/(2 n_{l-1})), Qskip_l ~
+/// Hyperparameters: eta_W and lambda (``PlasticitySettings``, shared by W_l and S_l); the target
+/// step beta = `targetStep` (0.2), the inverses' noise sigma = `inverseNoise` (0.1) and rate
+/// eta_inv = `inverseRate` (0.5, normalised least mean squares), set by ``TargetPropagationSettings``
+/// (`--target-step`, `--inverse-noise`, `--inverse-rate`). Q_l ~ N(0, 1/(2 n_{l-1})), Qskip_l ~
 /// N(0, 1/(2 n_{l-2})), c_l = 0 from the seed, S_l = 0; the noise comes from the step's
 /// generator (``FeedbackContext/generator(for:)``), so a continued run draws the same noise.
 public struct DifferenceTargetPropagationRule: LearningRule {
