@@ -49,11 +49,6 @@ public struct TargetPropagationSettings: Equatable, Sendable {
         }
     }
 
-    /// The parameters that differ from `other` (e.g. from the defaults).
-    public func differences(from other: TargetPropagationSettings = TargetPropagationSettings()) -> [Parameter] {
-        Parameter.allCases.filter { self[$0] != other[$0] }
-    }
-
     /// Throws one message, named by the option, for a value out of range.
     public func validate() throws {
         func require(_ ok: Bool, _ message: String) throws {
