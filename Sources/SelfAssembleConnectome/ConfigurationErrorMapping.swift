@@ -14,6 +14,8 @@ enum ConfigurationErrorMapping {
         ("snapshot-every", "snapshots.every"), ("probe size", "snapshots.probe_size"),
         ("test-fraction", "data.test_fraction"), ("threads", "runtime.threads"),
         ("the detector", "detection.consecutive"), ("nothing to simulate", "learning.epochs"),
+        ("target-step", "learning.target_step"), ("inverse-noise", "learning.inverse_noise"),
+        ("inverse-rate", "learning.inverse_rate"), ("orthogonality", "learning.orthogonality"),
     ]
 
     static func connectomeError(_ error: ConfigurationError, source: String) -> ConnectomeError {

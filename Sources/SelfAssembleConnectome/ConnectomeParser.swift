@@ -81,6 +81,10 @@ struct ConnectomeParser {
         if let v = f["plastic"] { c.plastic = try plastic(v) }
         if let v = f["top_teaching"] { c.topTeaching = try v.choice(TopTeaching.self, what: "what teaches the top level's W") }
         if let v = f["compare_bp"] { c.compareBackprop = try v.bool(expected: "whether to train backpropagation beside the circuit") }
+        if let v = f["target_step"] { c.targetStep = try positive(v.float(expected: "a target step beta (a number > 0)"), v, what: "target step beta") }
+        if let v = f["inverse_noise"] { c.inverseNoise = try nonNegative(v.float(expected: "a noise level sigma (a number >= 0)"), v) }
+        if let v = f["inverse_rate"] { c.inverseRate = try positive(v.float(expected: "a rate eta_inv (a number > 0)"), v, what: "inverse rate eta_inv") }
+        if let v = f["orthogonality"] { c.orthogonality = try nonNegative(v.float(expected: "a regulariser weight lambda_O (a number >= 0)"), v) }
     }
 
     private func plastic(_ field: Field) throws -> [ProjectionKind] {
@@ -150,6 +154,11 @@ struct ConnectomeParser {
 
     func positive(_ value: Int, _ field: Field, what: String) throws -> Int {
         guard value >= 1 else { throw field.fail("\(value) is not a positive \(what); give 1 or more") }
+        return value
+    }
+
+    func positive(_ value: Float, _ field: Field, what: String) throws -> Float {
+        guard value > 0 else { throw field.fail("\(value) is not a positive \(what); give a number above 0") }
         return value
     }
 

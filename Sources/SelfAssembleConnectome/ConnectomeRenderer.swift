@@ -36,7 +36,7 @@ enum ConnectomeRenderer {
             ("plastic", "[" + c.plastic.map(\.rawValue).joined(separator: ", ") + "]"),
             ("top_teaching", c.topTeaching.rawValue),
             ("compare_bp", c.compareBackprop ? "true" : "false"),
-        ]))
+        ] + targetPropagationFields(c)))
         lines.append(section("development", [
             ("steps", "\(c.developmentSteps)"), ("rate", YAMLText.number(c.developmentRate)),
             ("descending_steps", "\(c.descendingSteps)"), ("descending_rate", YAMLText.number(c.descendingRate)),
@@ -55,6 +55,16 @@ enum ConnectomeRenderer {
         ]))
         lines.append(section("runtime", [("threads", "\(c.threads)")]))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The target-propagation hyperparameters the rule uses, and any other that is not at its
+    /// default (so that the text repeats the run); none for the other rules at the defaults.
+    private static func targetPropagationFields(_ c: SimulationConfiguration) -> [(String, String)] {
+        let t = c.targetPropagation, defaults = TargetPropagationSettings()
+        let keys: [(TargetPropagationSettings.Parameter, String)] = [
+            (.targetStep, "target_step"), (.inverseNoise, "inverse_noise"), (.inverseRate, "inverse_rate"), (.orthogonality, "orthogonality"),
+        ]
+        return keys.filter { p, _ in p.rules.contains(c.rule) || t[p] != defaults[p] }.map { p, key in (key, YAMLText.number(t[p])) }
     }
 
     private static func section(_ name: String, _ fields: [(String, String)]) -> String {

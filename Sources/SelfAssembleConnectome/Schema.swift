@@ -7,7 +7,8 @@ enum Schema {
                       "development", "data", "snapshots", "detection", "runtime"]
     static let level = ["name", "size", "ratio"]
     static let cells = ["upstream_activation", "downstream_activation", "loss"]
-    static let learning = ["rule", "eta_w", "eta_v", "weight_decay", "batch", "epochs", "plastic", "top_teaching", "compare_bp"]
+    static let learning = ["rule", "eta_w", "eta_v", "weight_decay", "batch", "epochs", "plastic", "top_teaching", "compare_bp",
+                           "target_step", "inverse_noise", "inverse_rate", "orthogonality"]
     static let development = ["steps", "rate", "descending_steps", "descending_rate", "descending_decay"]
     static let data = ["path", "test_fraction", "normalize"]
     static let snapshots = ["every", "probe_size"]

@@ -45,6 +45,18 @@ struct CircuitOptions: ParsableArguments {
     @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "lambda, weight decay of W and Wbar per step. Default: \(defaults.weightDecay).")
     var weightDecay: Float?
 
+    @Option(name: .customLong("target-step"), parsing: .unconditional, help: "beta, the top's target step down the loss (dtp, dtp-skip). Default: \(defaults.targetStep).")
+    var targetStep: Float?
+
+    @Option(name: .customLong("inverse-noise"), parsing: .unconditional, help: "sigma, the noise the learned inverses learn from, >= 0 (gait-prop, dtp, dtp-skip). Default: \(defaults.inverseNoise).")
+    var inverseNoise: Float?
+
+    @Option(name: .customLong("inverse-rate"), parsing: .unconditional, help: "eta_inv, the learned inverses' rate (gait-prop, dtp, dtp-skip). Default: \(defaults.inverseRate).")
+    var inverseRate: Float?
+
+    @Option(parsing: .unconditional, help: "lambda_O, GAIT-prop's soft orthogonality regulariser on W, >= 0 (gait-prop). Default: \(defaults.orthogonality).")
+    var orthogonality: Float?
+
     @Option(name: .customLong("upstream-activation"), help: ArgumentHelp("f, the activation of the hidden upstream levels (identity: a linear network). Default: relu.", valueName: "relu|tanh|identity"))
     var upstreamActivation: String?
 
@@ -77,6 +89,7 @@ struct CircuitOptions: ParsableArguments {
         sizes == nil && ratio == nil && batch == nil && epochs == nil
             && developmentSteps == nil && descendingSteps == nil && descendingRate == nil && descendingDecay == nil
             && topTeaching == nil && etaW == nil && etaV == nil && weightDecay == nil
+            && targetStep == nil && inverseNoise == nil && inverseRate == nil && orthogonality == nil
             && upstreamActivation == nil && downstreamActivation == nil && loss == nil && plastic == nil
             && snapshotEvery == nil && data == nil && testFraction == nil && normalize == nil && threads == nil
     }
@@ -101,6 +114,23 @@ struct CircuitOptions: ParsableArguments {
         return ignored
     }
 
+    /// The target-propagation options given (``TargetPropagationSettings/Parameter``).
+    var targetPropagationOptionsGiven: [TargetPropagationSettings.Parameter] {
+        [(TargetPropagationSettings.Parameter.targetStep, targetStep), (.inverseNoise, inverseNoise), (.inverseRate, inverseRate),
+         (.orthogonality, orthogonality)].compactMap { $0.1 == nil ? nil : $0.0 }
+    }
+
+    /// The warning for target-propagation options given with rules that do not use them (kept a
+    /// warning, not an error, as for development options: one set of options can serve several
+    /// rules); nil when every option given applies to one of `rules`.
+    func targetPropagationWarning(rules: [RuleKind]) -> String? {
+        let unused = targetPropagationOptionsGiven.filter { Set($0.rules).isDisjoint(with: rules) }
+        guard !unused.isEmpty else { return nil }
+        let names = rules.map(\.rawValue).joined(separator: ", ")
+        return unused.map { "--\($0.rawValue) applies only to \($0.rules.map(\.rawValue).joined(separator: ", "))" }.joined(separator: "; ")
+            + ": ignored by rule\(rules.count == 1 ? "" : "s") \(names)"
+    }
+
     /// `base` with every given option applied, validated.
     func resolved(over base: SimulationConfiguration = SimulationConfiguration()) throws -> SimulationConfiguration {
         var c = base
@@ -119,6 +149,10 @@ struct CircuitOptions: ParsableArguments {
         if let etaW { c.etaW = etaW }
         if let etaV { c.etaV = etaV }
         if let weightDecay { c.weightDecay = weightDecay }
+        if let targetStep { c.targetStep = targetStep }
+        if let inverseNoise { c.inverseNoise = inverseNoise }
+        if let inverseRate { c.inverseRate = inverseRate }
+        if let orthogonality { c.orthogonality = orthogonality }
         if let upstreamActivation { c.upstreamActivation = try parseEnum(Activation.self, upstreamActivation, option: "upstream-activation") }
         if let downstreamActivation { c.downstreamActivation = try parseEnum(Activation.self, downstreamActivation, option: "downstream-activation") }
         if let loss { c.loss = try parseEnum(Loss.self, loss, option: "loss") }

@@ -65,6 +65,7 @@ struct Compare: ParsableCommand {
         let decayOverrides = try Self.parsePerRule(decays, option: "decays")
         var base = try loadConnectome().configuration
         base = try circuit.resolved(over: base)
+        if let warning = circuit.targetPropagationWarning(rules: ruleKinds) { Terminal.standardError("selfassemble: warning: " + warning) }
         base.normalization = base.normalization ?? DataLoader.defaultNormalization(path: base.data)
         base.compareBackprop = false
         // --data is relative to the working directory, but the definition written beside each run

@@ -54,6 +54,7 @@ struct Simulate: ParsableCommand {
                 // Kept a warning, not an error: one set of options can serve several rules.
                 reporter.warn("rule \(configuration.rule.rawValue) does not use the motif (only rule circuit does): it has no development and no V, Vbar or Wbar to learn or teach with, so \(ignored.joined(separator: ", ")) \(ignored.count == 1 ? "is" : "are") ignored (its learning is the same without \(ignored.count == 1 ? "it" : "them"))")
             }
+            if let warning = circuit.targetPropagationWarning(rules: [configuration.rule]) { reporter.warn(warning) }
             configuration = configuration.withDevelopmentOnlyForMotif().withAbsoluteDataPath()
             if output.compareBP { configuration.compareBackprop = true }
             // The data's default normalization, stated in the stored configuration.

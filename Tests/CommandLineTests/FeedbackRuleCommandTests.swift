@@ -18,9 +18,10 @@ final class FeedbackRuleCommandTests: XCTestCase {
 
     /// Starts `rule`'s run, sends `signal` once the file holds `snapshots` snapshots, continues it
     /// with `--resume`, and checks every dataset against `reference`.
-    private func stopAndContinue(_ rule: String, epochs: Int, signal: Int32, after snapshots: Int, reference: String) throws {
+    private func stopAndContinue(_ rule: String, epochs: Int, signal: Int32, after snapshots: Int, reference: String,
+                                 extra: [String] = []) throws {
         let file = path("\(rule)-\(signal).h5")
-        let run = options + ["--epochs", String(epochs)]
+        let run = options + ["--epochs", String(epochs)] + extra
         let (status, stderr) = try CommandRunner.startAndSignal(["simulate", "--rule", rule] + run + ["--out", file], signal: signal) {
             CommandRunner.snapshots(in: file) >= snapshots
         }
@@ -51,6 +52,20 @@ final class FeedbackRuleCommandTests: XCTestCase {
             XCTAssertEqual(try CommandRunner.run(["simulate", "--rule", rule, "--epochs", "8"] + options + ["--out", reference]).status, 0)
             try stopAndContinue(rule, epochs: 8, signal: SIGINT, after: 3, reference: reference)
         }
+    }
+
+    /// dtp-skip with its own hyperparameters set: --resume continues with the stored values
+    /// (bit-identical to the run never stopped, which differs from one at the defaults).
+    func testAnInterruptedDTPSkipRunKeepsItsHyperparametersOnResume() throws {
+        let own = ["--target-step", "0.1", "--inverse-noise", "0.05", "--inverse-rate", "0.3"]
+        let reference = path("dtp-skip-reference.h5"), defaults = path("dtp-skip-defaults.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate", "--rule", "dtp-skip", "--epochs", "8"] + options + own + ["--out", reference]).status, 0)
+        XCTAssertEqual(try CommandRunner.run(["simulate", "--rule", "dtp-skip", "--epochs", "8"] + options + ["--out", defaults]).status, 0)
+        let last = try RunReader(path: reference).snapshotCount - 1
+        XCTAssertNotEqual(try RunReader(path: reference).feedback("S_3", snapshot: last), try RunReader(path: defaults).feedback("S_3", snapshot: last))
+        try stopAndContinue("dtp-skip", epochs: 8, signal: SIGINT, after: 3, reference: reference, extra: own)
+        let stored = try SimulationConfiguration(json: RunReader(path: path("dtp-skip-\(SIGINT).h5")).configurationJSON)
+        XCTAssertEqual(stored.targetPropagation, TargetPropagationSettings(targetStep: 0.1, inverseNoise: 0.05, inverseRate: 0.3))
     }
 
     /// fa learns from the random initial circuit: no development stage changes W before learning,

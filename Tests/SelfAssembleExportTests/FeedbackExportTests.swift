@@ -45,6 +45,29 @@ final class FeedbackExportTests: XCTestCase {
         }
     }
 
+    /// dtp-skip's pathways: the inverses Q_l (U_l -> U_{l-1}), the skip inverse Qskip_3
+    /// (U_3 -> U_1) and the forward skip connection S_3 (U_1 -> U_3), each kind its own edge
+    /// population, read by libsonata as the run file holds them; the biases c_l are not synapses.
+    func testLibsonataReadsDTPSkipsForwardSkipConnection() throws {
+        let python = try Program.pythonWithLibsonata()
+        let directory = try ScratchDirectory()
+        let run = directory.file("dtp-skip.h5")
+        try ExportFixture.writeRun(to: run, rule: .dtpSkip)
+        let index = try RunReader(path: run).snapshotCount - 1
+        let out = directory.file("dtp-skip-sonata")
+        let result = try CircuitExporter.export(ExportRequest(runPath: run, format: .sonata, snapshot: .index(index), outputDirectory: out))
+        // Sizes 8, 6, 5, 3: Q_2 6 x 5, Q_3 5 x 3; Qskip_3 6 x 3; S_3 3 x 6.
+        XCTAssertEqual(result.edges.map(\.population), ["W", "V", "Vbar", "Wbar", "feedback_Q", "feedback_Qskip", "feedback_S"])
+        XCTAssertEqual(result.edges.suffix(3).map(\.count), [6 * 5 + 5 * 3, 6 * 3, 3 * 6])
+        let check = try Program.run(python, [Self.script, run, out, String(index), "0"])
+        XCTAssertEqual(check.status, 0, "libsonata disagrees: \(check.output)")
+        let json = try XCTUnwrap(try? JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any], check.output)
+        let checked = try XCTUnwrap(json["checked"] as? [String: Any])
+        XCTAssertEqual((checked["edge_populations"] as? [String: Int])?["feedback_S"], 3 * 6, check.stdout)
+        let edgeTypes = try String(contentsOfFile: out + "/edge_types.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(edgeTypes.last, "14 feedback_S S_3 S 3 U_1 U_3 none", "from U_1 up to U_3")
+    }
+
     /// The CSV rows of B_2 go from U_2 to U_1 and hold the stored matrix, entry [r, c] from cell c to cell r.
     func testCSVRowsOfTheFeedbackHoldTheStoredMatrices() throws {
         let directory = try ScratchDirectory()

@@ -13,6 +13,7 @@ final class FeedbackStoreTests: XCTestCase {
         let expected: [RuleKind: [String]] = [
             .fa: ["B_2", "B_3"], .dfa: ["Bdirect_1", "Bdirect_2"], .usf: ["B_2", "B_3"], .brsf: ["B_2", "B_3"],
             .frsf: ["B_2", "R_2", "B_3", "R_3"], .kolenPollack: ["B_2", "B_3"], .circuit: [], .bp: [],
+            .dtpSkip: ["Q_2", "c_2", "Q_3", "Qskip_3", "S_3", "c_3", "cskip_3"],
         ]
         for (rule, names) in expected {
             let path = directory.file("\(rule.rawValue).h5")
@@ -36,6 +37,10 @@ final class FeedbackStoreTests: XCTestCase {
         // Shapes: B_l is n_{l-1} x n_l, Bdirect_l n_l x n_L (sizes 8, 6, 5, 3).
         let n = kp.snapshotCount
         XCTAssertEqual(try kp.storedFeedback(), [StoredFeedback(name: "B_2", rows: 6, cols: 5, entries: n), StoredFeedback(name: "B_3", rows: 5, cols: 3, entries: n)])
+        // dtp-skip's forward skip connection S_3 (U_1 -> U_3, 3 x 6) starts at zero and learns.
+        let skip = try RunReader(path: directory.file("dtp-skip.h5"))
+        XCTAssertEqual(try skip.feedback("S_3", snapshot: 0), Matrix(zeros: 3, 6))
+        XCTAssertNotEqual(try skip.feedback("S_3", snapshot: skip.snapshotCount - 1), Matrix(zeros: 3, 6))
         let dfa = try RunReader(path: directory.file("dfa.h5"))
         XCTAssertEqual(try dfa.storedFeedback(), [StoredFeedback(name: "Bdirect_1", rows: 6, cols: 3, entries: n),
                                                   StoredFeedback(name: "Bdirect_2", rows: 5, cols: 3, entries: n)])
@@ -95,17 +100,20 @@ final class FeedbackStoreTests: XCTestCase {
         return summary
     }
 
+    /// Kolen-Pollack's B_l, and dtp-skip's inverses and forward skip connections S_l.
     func testALearnedFeedbackRunContinuesBitIdentically() throws {
         let directory = try TemporaryDirectory()
-        let (partial, whole) = try interruptedAndWhole(.kolenPollack, in: directory)
-        let summary = try resume(partial)
-        XCTAssertEqual(summary.finalCircuit, whole.summary.finalCircuit)
-        let continued = try RunReader(path: partial)
-        XCTAssertEqual(continued.snapshotCount, whole.snapshots.count)
-        for (i, snapshot) in whole.snapshots.enumerated() {
-            XCTAssertEqual(try continued.circuit(snapshot: i), snapshot.circuit, "snapshot \(i)")
+        for rule in [RuleKind.kolenPollack, .dtpSkip] {
+            let (partial, whole) = try interruptedAndWhole(rule, in: directory)
+            let summary = try resume(partial)
+            XCTAssertEqual(summary.finalCircuit, whole.summary.finalCircuit, "\(rule)")
+            let continued = try RunReader(path: partial)
+            XCTAssertEqual(continued.snapshotCount, whole.snapshots.count, "\(rule)")
+            for (i, snapshot) in whole.snapshots.enumerated() {
+                XCTAssertEqual(try continued.circuit(snapshot: i), snapshot.circuit, "\(rule) snapshot \(i)")
+            }
+            XCTAssertEqual(try RunValidator.report(path: partial).errors, [], "\(rule)")
         }
-        XCTAssertEqual(try RunValidator.report(path: partial).errors, [])
     }
 
     /// Deletes /feedback: the file as selfassemble wrote it before the feedback was stored.
@@ -184,6 +192,14 @@ final class FeedbackStoreTests: XCTestCase {
         let listed = try XCTUnwrap(json["feedback"] as? [[String: Any]])
         XCTAssertEqual(listed.map { $0["name"] as? String }, ["B_2", "R_2", "B_3", "R_3"])
         XCTAssertEqual(listed[0]["snapshots"] as? Int, recorded.snapshots.count)
+
+        // dtp-skip's S_3 is listed as the forward pathway it is.
+        try TinyRun.write(to: directory.file("dtp-skip.h5"), compare: false, rule: .dtpSkip)
+        let skip = try RunInspection(path: directory.file("dtp-skip.h5"))
+        let s3 = try XCTUnwrap(skip.feedback.first { $0.name == "S_3" })
+        XCTAssertEqual([s3.source, s3.target, s3.role, s3.kind], ["U_1", "U_3", "pathway", "S"])
+        XCTAssertEqual([s3.rows, s3.cols, s3.level], [3, 6, 3])
+        XCTAssertTrue(skip.text().contains("forward skip connection U_1 -> U_3"), skip.text())
 
         // Without /feedback: the text says why and what continuing would do.
         try removeFeedback(path)

@@ -206,7 +206,7 @@ final class TargetPropagationRuleTests: XCTestCase {
         let dtp = DifferenceTargetPropagationRule(), skip = DifferenceTargetPropagationRule(skip: true)
         XCTAssertEqual(dtp.initialFeedback(for: circuit, seed: 5).keys.sorted(), ["Q_2", "Q_3", "c_2", "c_3"])
         circuit.feedback = skip.initialFeedback(for: circuit, seed: 5)
-        XCTAssertEqual(circuit.feedback.keys.sorted(), ["Q_2", "Q_3", "Qskip_3", "c_2", "c_3", "cskip_3"])
+        XCTAssertEqual(circuit.feedback.keys.sorted(), ["Q_2", "Q_3", "Qskip_3", "S_3", "c_2", "c_3", "cskip_3"])
         XCTAssertEqual([circuit.feedback["Qskip_3"]!.rows, circuit.feedback["Qskip_3"]!.cols], [20, 6], "U_3 -> U_1")
         XCTAssertEqual(circuit.feedback["Q_2"], dtp.initialFeedback(for: circuit, seed: 5)["Q_2"], "the same Q_l as dtp")
 
@@ -252,6 +252,47 @@ final class TargetPropagationRuleTests: XCTestCase {
             XCTAssertGreaterThan(summary.finalTestAccuracy, 0.6, "\(rule)")
             XCTAssertNil(summary.divergedAtStep, "\(rule)")
         }
+    }
+
+    // MARK: Hyperparameters
+
+    /// The configuration's beta, sigma, eta_inv and lambda_O reach the rules that use them; a file
+    /// written before they were stored reads back with the defaults it ran at; bad values are refused.
+    func testHyperparametersReachTheRulesAndAreStoredInTheConfiguration() throws {
+        var c = SimulationConfiguration()
+        c.targetStep = 0.05
+        c.inverseNoise = 0.02
+        c.inverseRate = 0.25
+        c.orthogonality = 0
+        let dtp = try XCTUnwrap(RuleKind.dtpSkip.makeRule(dynamics: c.dynamics, targetPropagation: c.targetPropagation) as? DifferenceTargetPropagationRule)
+        XCTAssertEqual([dtp.targetStep, dtp.inverseNoise, dtp.inverseRate], [0.05, 0.02, 0.25])
+        XCTAssertTrue(dtp.skip)
+        let gait = try XCTUnwrap(RuleKind.gaitProp.makeRule(dynamics: c.dynamics, targetPropagation: c.targetPropagation) as? GaitPropRule)
+        XCTAssertEqual([gait.orthogonality, gait.inverseNoise, gait.inverseRate], [0, 0.02, 0.25])
+
+        // beta changes dtp's hidden updates, not the top's (delta_L = e whatever beta).
+        var circuit = Circuit(randomFor: try Architecture(sizes: [16, 20, 12, 6], ratios: [2]), seed: 5)
+        circuit.feedback = DifferenceTargetPropagationRule().initialFeedback(for: circuit, seed: 5)
+        let batch = LearningRuleTests.data().train.subset(0..<32)
+        let a = DifferenceTargetPropagationRule().plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
+        let b = DifferenceTargetPropagationRule(targetStep: 0.05).plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
+        XCTAssertEqual(a[3].W, b[3].W)
+        XCTAssertNotEqual(a[1].W, b[1].W)
+
+        let decoded = try SimulationConfiguration(json: c.json())
+        XCTAssertEqual(decoded, c)
+        var old = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(c.json().utf8)) as? [String: Any])
+        for key in ["targetStep", "inverseNoise", "inverseRate", "orthogonality"] { old[key] = nil }
+        let legacy = try SimulationConfiguration(json: String(decoding: try JSONSerialization.data(withJSONObject: old), as: UTF8.self))
+        XCTAssertEqual(legacy.targetPropagation, TargetPropagationSettings(), "an earlier file ran at the defaults")
+
+        for (bad, option) in [(TargetPropagationSettings(targetStep: 0), "target-step"), (TargetPropagationSettings(inverseNoise: -1), "inverse-noise"),
+                              (TargetPropagationSettings(inverseRate: .infinity), "inverse-rate"), (TargetPropagationSettings(orthogonality: .nan), "orthogonality")] {
+            var config = SimulationConfiguration()
+            (config.targetStep, config.inverseNoise, config.inverseRate, config.orthogonality) = (bad.targetStep, bad.inverseNoise, bad.inverseRate, bad.orthogonality)
+            XCTAssertThrowsError(try config.validated(), option) { XCTAssertTrue("\($0)".hasPrefix(option), "\($0)") }
+        }
+        XCTAssertNoThrow(try TargetPropagationSettings(inverseNoise: 0, orthogonality: 0).validate(), "sigma and lambda_O may be 0")
     }
 
     func testBadRuleNamesListTheNewRules() {

@@ -1,5 +1,7 @@
 /// Backpropagation's error at every level of the upstream network (the reference the motif
-/// metrics compare with): delta_L = e, delta_{l-1} = f'(z_{l-1}) * (W_l^T delta_l).
+/// metrics compare with): delta_L = e, delta_{l-1} = f'(z_{l-1}) * (W_l^T delta_l), and with
+/// dtp-skip's forward skip connections S_{l+1}: U_{l-1} -> U_{l+1} (``Circuit/skipConnection(into:)``)
+/// also their path, delta_{l-1} = f'(z_{l-1}) * (W_l^T delta_l + S_{l+1}^T delta_{l+1}).
 public struct BackpropagatedError: Sendable {
     /// delta_1 ... delta_L at `delta[l]` (`delta[0]` unused, empty).
     public var delta: [Matrix]
@@ -10,6 +12,9 @@ public struct BackpropagatedError: Sendable {
         delta[L] = error
         for l in stride(from: L, through: 2, by: -1) {
             var prev = BLAS.product(delta[l], circuit[l].W)
+            if l + 1 <= L, let S = circuit.skipConnection(into: l + 1) {
+                BLAS.gemm(delta[l + 1], transposeA: false, S, transposeB: false, alpha: 1, beta: 1, into: &prev)
+            }
             ascending.applyGate(level: l - 1, to: &prev)
             delta[l - 1] = prev
         }

@@ -1,7 +1,7 @@
 /// Difference target propagation (Lee, Zhang, Fischer, Bengio, "Difference Target Propagation",
-/// ECML/PKDD 2015), and `dtp-skip`, the same rule with skip connections between hidden levels in
-/// its feedback pathway (after Im, Patil, Branson, "Are skip connections necessary for
-/// biologically plausible learning rules?", arXiv:2001.01647, 2019).
+/// ECML/PKDD 2015), and `dtp-skip`, the same rule in a network with forward skip connections
+/// between levels two apart, and skip inverses in its target pathway (Im, Patil, Branson, "Are
+/// skip connections necessary for biologically plausible learning rules?", arXiv:2001.01647, 2019).
 ///
 /// Each level learns towards a target. The top's is a step of size beta down the loss; lower
 /// targets come down through learned inverses g_l(h) = f(h Q_l^T + c_l) (Q_l: U_l -> U_{l-1},
@@ -19,26 +19,36 @@
 /// reconstruction loss of ``LearnedInverse`` (Lee et al. eq. 13: x~ = h_{l-1} + sigma eps,
 /// |g_l(f_l(W_l x~ + b_l)) - x~|^2), on the step's minibatch with the updated W.
 ///
-/// dtp-skip adds, for every level l >= 3, a skip inverse gs_l(h) = f(h Qskip_l^T + cskip_l)
-/// (Qskip_l: U_l -> U_{l-2}, n_{l-2} x n_l) that learns by the same loss across two levels
-/// (x~ = h_{l-2} + sigma eps through W_{l-1} and W_l), and a level below the top two gets the
-/// mean of the two difference corrections:
+/// dtp-skip is Im et al.'s architecture: for every level l >= 3 a forward skip connection S_l:
+/// U_{l-2} -> U_l (n_l x n_{l-2}, ``FeedbackName/S(_:)``) beside W_l, so the network computes
+///
+///     z_l = W_l h_{l-1} + S_l h_{l-2} + b_l                  (l >= 3; ``AscendingActivity``)
+///     dS_l = -delta_l h_{l-2}^T                              (summed over the batch)
+///
+/// S_l learns by the same local target loss as W_l, with the same eta_W and weight decay lambda
+/// (``Plasticity/feedback``, applied with W by ``Circuit/apply(_:settings:)``). Its target
+/// pathway has the matching skip: a skip inverse gs_l(h) = f(h Qskip_l^T + cskip_l) (Qskip_l:
+/// U_l -> U_{l-2}, n_{l-2} x n_l) that learns by the same loss across two levels (x~ = h_{l-2} +
+/// sigma eps through W_{l-1}, W_l and S_l; g_l's forward map too includes S_l h_{l-2}, with
+/// h_{l-2} the step's rates), and a level below the top two gets the mean of the two
+/// difference corrections:
 ///
 ///     t_{l-1} = h_{l-1} + 1/2 [g_l(t_l) - g_l(h_l)] + 1/2 [gs_{l+1}(t_{l+1}) - gs_{l+1}(h_{l+1})]   (l + 1 <= L)
 ///
 /// so a target reaches each level through one fewer learned inverse on one of its two paths.
-/// Im et al. add skip connections between intermediate layers of the network and train it with
-/// DTP; here every rule must train the same upstream network (the comparison's premise), so the
-/// skip connections are in the feedback (target) pathway only; the forward network is unchanged.
+/// The one deviation from the paper: S_l starts at zero (the paper's start random), so that at
+/// step 0 the dtp-skip network, its initial weights and its function are those every other rule
+/// starts from (the premise of `compare`); the skip connections grow from there.
 ///
-/// Hyperparameters: eta_W and lambda (``PlasticitySettings``); the target step beta =
-/// `targetStep` (0.2), the inverses' noise sigma = `inverseNoise` (0.1) and rate eta_inv =
-/// `inverseRate` (0.5, normalised least mean squares). Q_l ~ N(0, 1/(2 n_{l-1})), Qskip_l ~ N(0, 1/(2 n_{l-2})), c_l = 0 from
-/// the seed; the noise comes from the step's generator (``FeedbackContext/generator(for:)``),
-/// so a continued run draws the same noise.
+/// Hyperparameters: eta_W and lambda (``PlasticitySettings``, shared by W_l and S_l); the target
+/// step beta = `targetStep` (0.2), the inverses' noise sigma = `inverseNoise` (0.1) and rate
+/// eta_inv = `inverseRate` (0.5, normalised least mean squares), set by ``TargetPropagationSettings``
+/// (`--target-step`, `--inverse-noise`, `--inverse-rate`). Q_l ~ N(0, 1/(2 n_{l-1})), Qskip_l ~
+/// N(0, 1/(2 n_{l-2})), c_l = 0 from the seed, S_l = 0; the noise comes from the step's
+/// generator (``FeedbackContext/generator(for:)``), so a continued run draws the same noise.
 public struct DifferenceTargetPropagationRule: LearningRule {
     public let dynamics: CircuitDynamics
-    /// dtp-skip: skip inverses from level l to level l - 2.
+    /// dtp-skip: forward skip connections S_l from level l - 2 to level l, and skip inverses back.
     public let skip: Bool
     public var targetStep: Float
     public var inverseNoise: Float
@@ -54,8 +64,15 @@ public struct DifferenceTargetPropagationRule: LearningRule {
         self.inverseRate = inverseRate
     }
 
+    /// The inverses (``TargetInverses/initial(for:seed:skip:)``) and, for dtp-skip, S_l = 0
+    /// (n_l x n_{l-2}, l = 3 ... L), which draws nothing from the seed's streams.
     public func initialFeedback(for circuit: Circuit, seed: UInt64) -> [String: Matrix] {
-        TargetInverses.initial(for: circuit.architecture, seed: seed, skip: skip)
+        var feedback = TargetInverses.initial(for: circuit.architecture, seed: seed, skip: skip)
+        if skip {
+            let n = circuit.architecture.upstreamSizes
+            for l in stride(from: 3, through: circuit.levels, by: 1) { feedback[FeedbackName.S(l)] = Matrix(zeros: n[l], n[l - 2]) }
+        }
+        return feedback
     }
 
     /// g_l (into level l - 1) or, with `skip`, gs_l (into level l - 2).
@@ -104,7 +121,11 @@ public struct DifferenceTargetPropagationRule: LearningRule {
             BLAS.scale(scale, &delta[l])
             up.applyGate(level: l, to: &delta[l])
         }
-        return ErrorFeedback.plasticity(deltas: delta, ascending: up, error: err)
+        var p = ErrorFeedback.plasticity(deltas: delta, ascending: up, error: err)
+        for l in stride(from: 3, through: L, by: 1) where circuit.skipConnection(into: l) != nil {
+            p.feedback[FeedbackName.S(l)] = .outerProduct(post: delta[l], pre: up.h[l - 2], scale: -1)
+        }
+        return p
     }
 
     public func learnFeedback(_ circuit: inout Circuit, update: Plasticity, context: FeedbackContext) {
@@ -117,7 +138,8 @@ public struct DifferenceTargetPropagationRule: LearningRule {
             let below = isSkip ? l - 2 : l - 1
             var g = inverse(circuit, level: l, skip: isSkip)
             let x = LearnedInverse.corrupted(up.h[below], sigma: inverseNoise, using: &rng)
-            g.learn(corrupted: x, output: forwardPathway(circuit, rates: x, from: below, to: l, activation: f), rate: inverseRate)
+            g.learn(corrupted: x, output: forwardPathway(circuit, rates: x, from: below, to: l, activation: f, context: up),
+                    rate: inverseRate)
             circuit.feedback[isSkip ? FeedbackName.Qskip(l) : FeedbackName.Q(l)] = g.Q
             circuit.feedback[isSkip ? FeedbackName.cskip(l) : FeedbackName.c(l)] = g.c
         }

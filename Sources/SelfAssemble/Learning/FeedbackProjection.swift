@@ -6,7 +6,8 @@
 public struct FeedbackProjection: Equatable, Sendable {
     /// What the matrix is.
     public enum Role: String, Sendable {
-        /// A synaptic pathway from `source` to `target` (B_l, Bdirect_l, Q_l, Qskip_l).
+        /// A synaptic pathway from `source` to `target` (B_l, Bdirect_l, Q_l, Qskip_l, and the
+        /// one forward pathway, dtp-skip's skip connection S_l: U_{l-2} -> U_l).
         case pathway
         /// Magnitudes of a pathway's weights, not a pathway itself (frSF's R_l, of B_l).
         case magnitudes
@@ -46,6 +47,8 @@ public struct FeedbackProjection: Equatable, Sendable {
             self.init(name, kind, l, (l, l - 2), .pathway, "learned skip inverse U_\(l) -> U_\(l - 2) past level \(l - 1) (dtp-skip)")
         case "cskip" where l >= 3 && l <= L:
             self.init(name, kind, l, (nil, l - 2), .bias, "bias of the skip inverse Qskip_\(l), on U_\(l - 2)")
+        case "S" where l >= 3 && l <= L:
+            self.init(name, kind, l, (l - 2, l), .pathway, "forward skip connection U_\(l - 2) -> U_\(l) into level \(l), beside W_\(l) (dtp-skip)")
         default:
             return nil
         }

@@ -39,7 +39,8 @@
 ///
 /// Hyperparameters: eta_W and lambda (``PlasticitySettings``); lambda_O = `orthogonality`
 /// (1e-3; the paper's 0.1 is for Adam-normalised steps at rate 1e-4), the inverse's noise sigma
-/// = `inverseNoise` (0.1) and rate eta_inv = `inverseRate` (0.5, normalised least mean squares).
+/// = `inverseNoise` (0.1) and rate eta_inv = `inverseRate` (0.5, normalised least mean squares),
+/// set by ``TargetPropagationSettings`` (`--orthogonality`, `--inverse-noise`, `--inverse-rate`).
 /// gamma does not enter the computed update (see above). The noise is drawn from the step's
 /// generator (``FeedbackContext/generator(for:)``), so a continued run draws the same noise.
 public struct GaitPropRule: LearningRule {

@@ -90,18 +90,21 @@ struct LearnedInverse {
 }
 
 /// The forward pathway of the upstream network from level `from` to level `to` (to > from) for a
-/// batch of rates at level `from`: h_k = f(z_k) below the top, h_L = z_L (as ``AscendingActivity``).
-/// `preActivationAtTop` returns z_to instead of h_to.
+/// batch of rates at level `from`: h_k = f(z_k) below the top, h_L = z_L, with z_k from
+/// ``AscendingActivity/preActivation(_:level:below:twoBelow:)`` (so dtp-skip's forward skip
+/// connections S_k take part). A skip connection into level from + 1 reads the rates of level
+/// from - 1, which the pathway does not compute: they are taken from `context`, the ascending
+/// pass the rates at `from` belong to. `preActivationAtTop` returns z_to instead of h_to.
 func forwardPathway(_ circuit: Circuit, rates x: Matrix, from: Int, to: Int, activation: Activation,
-                    preActivationAtTop: Bool = false) -> Matrix {
-    var h = x
+                    context: AscendingActivity? = nil, preActivationAtTop: Bool = false) -> Matrix {
+    var below = x, twoBelow: Matrix? = from >= 1 ? context?.h[from - 1] : nil
     for k in (from + 1)...to {
-        var z = BLAS.product(h, circuit[k].W, transposeB: true)
-        z.addToEachRow(circuit[k].b)
+        var z = AscendingActivity.preActivation(circuit, level: k, below: below, twoBelow: twoBelow)
         if k < circuit.levels && !(preActivationAtTop && k == to) { activation.apply(&z) }
-        h = z
+        twoBelow = below
+        below = z
     }
-    return h
+    return below
 }
 
 /// The inverses target propagation starts from.

@@ -52,7 +52,7 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     case gaitProp = "gait-prop"
     /// Difference target propagation (Lee et al. 2015): targets through learned inverses Q_l, c_l with the difference correction.
     case dtp
-    /// Difference target propagation with skip inverses Qskip_l from level l to l - 2 (after Im, Patil, Branson 2019).
+    /// Difference target propagation in a network with forward skip connections S_l from level l - 2 to l, and skip inverses Qskip_l back (Im, Patil, Branson 2019).
     case dtpSkip = "dtp-skip"
 
     /// Whether the rule uses the downstream stream (V, Vbar, Wbar) and so needs development.
@@ -61,7 +61,10 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
     /// Whether the rule learns its feedback projections (they cannot be rebuilt from the seed).
     public var learnsFeedback: Bool { [.kolenPollack, .gaitProp, .dtp, .dtpSkip].contains(self) }
 
-    public func makeRule(dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical) -> any LearningRule {
+    /// The rule, with `targetPropagation`'s hyperparameters for the rules that have them
+    /// (``TargetPropagationSettings/Parameter/rules``).
+    public func makeRule(dynamics: CircuitDynamics, topTeaching: TopTeaching = .apical,
+                         targetPropagation t: TargetPropagationSettings = TargetPropagationSettings()) -> any LearningRule {
         switch self {
         case .circuit: CircuitRule(dynamics: dynamics, topTeaching: topTeaching)
         case .bp: BackpropRule(dynamics: dynamics)
@@ -71,9 +74,10 @@ public enum RuleKind: String, Sendable, Codable, CaseIterable {
         case .brsf: SignConcordantRule(dynamics: dynamics, magnitudes: .batchwiseRandom)
         case .frsf: SignConcordantRule(dynamics: dynamics, magnitudes: .fixedRandom)
         case .kolenPollack: KolenPollackRule(dynamics: dynamics)
-        case .gaitProp: GaitPropRule(dynamics: dynamics)
-        case .dtp: DifferenceTargetPropagationRule(dynamics: dynamics)
-        case .dtpSkip: DifferenceTargetPropagationRule(dynamics: dynamics, skip: true)
+        case .gaitProp: GaitPropRule(dynamics: dynamics, orthogonality: t.orthogonality, inverseNoise: t.inverseNoise, inverseRate: t.inverseRate)
+        case .dtp, .dtpSkip:
+            DifferenceTargetPropagationRule(dynamics: dynamics, skip: self == .dtpSkip, targetStep: t.targetStep,
+                                            inverseNoise: t.inverseNoise, inverseRate: t.inverseRate)
         }
     }
 }

@@ -123,6 +123,20 @@ public struct Plasticity: Sendable {
     /// Correctly classified samples of the batch before the update.
     public var correct: Int
     public var samples: Int
+    /// Updates of projections the rule owns that learn as W does (dtp-skip's forward skip
+    /// connections S_l, by their ``FeedbackName``): applied by ``Circuit/apply(_:settings:)``
+    /// with eta_W and lambda, and checked by the divergence check, in the same step as W. Empty
+    /// for every other rule (feedback learned otherwise is learned in
+    /// ``LearningRule/learnFeedback(_:update:context:)``).
+    public var feedback: [String: UpdateDirection] = [:]
+
+    public init(levels: [LevelPlasticity], loss: Double, correct: Int, samples: Int, feedback: [String: UpdateDirection] = [:]) {
+        self.levels = levels
+        self.loss = loss
+        self.correct = correct
+        self.samples = samples
+        self.feedback = feedback
+    }
 
     public subscript(level: Int) -> LevelPlasticity { levels[level - 1] }
 
@@ -133,7 +147,7 @@ public struct Plasticity: Sendable {
         loss.isFinite && levels.allSatisfy { p in
             ProjectionKind.allCases.allSatisfy { p.direction($0)?.isFinite ?? true }
                 && (p.b?.allSatisfy { $0.isFinite } ?? true)
-        }
+        } && feedback.values.allSatisfy(\.isFinite)
     }
 }
 
@@ -174,9 +188,12 @@ extension Circuit {
     ///     W_l    <- (1 - lambda) W_l    + eta_W dW_l        b_l += eta_W db_l
     ///     Wbar_l <- (1 - lambda) Wbar_l + eta_W dWbar_l
     ///     V_l    += eta_V dV_l,    then synaptic scaling (same for Vbar_l)
+    ///     F      <- (1 - lambda) F      + eta_W dF          (each of the rule's projections
+    ///                                                        in `plasticity.feedback`, e.g. S_l)
     ///
-    /// A projection kind missing from `settings.plastic` is left unchanged (no decay either);
-    /// a direction that is not applied is never multiplied out.
+    /// A projection kind missing from `settings.plastic` is left unchanged (no decay either; the
+    /// rule's projections in `plasticity.feedback` follow W's switch); a direction that is not
+    /// applied is never multiplied out.
     public mutating func apply(_ plasticity: Plasticity, settings s: PlasticitySettings) {
         for l in 1...levels {
             let p = plasticity[l]
@@ -195,6 +212,12 @@ extension Circuit {
             }
             if let c = s.change(of: .Vbar), let dVbar = p.direction(.Vbar) {
                 SynapticScaling.update(&self[l].Vbar, by: dVbar, rate: c.rate)
+            }
+        }
+        if let c = s.change(of: .W) {
+            // In a fixed order (the dictionary's is not), in place.
+            for name in plasticity.feedback.keys.sorted() where feedback[name] != nil {
+                plasticity.feedback[name]!.add(rate: c.rate, decay: c.decay, to: &feedback[name]!)
             }
         }
     }

@@ -24,8 +24,9 @@ public struct FeedbackContext: Sendable {
     }
 }
 
-/// The feedback projections a rule owns (B_l of feedback alignment, the inverses of target
-/// propagation, ...): named matrices beside the circuit's own (see ``Circuit/feedback``).
+/// The projections a rule owns (B_l of feedback alignment, the inverses of target propagation,
+/// dtp-skip's forward skip connections S_l, ...): named matrices beside the circuit's own (see
+/// ``Circuit/feedback``).
 public enum FeedbackName {
     /// B_l: U_l -> U_{l-1} (n_{l-1} x n_l), the feedback that replaces W_l^T (l = 2 ... L).
     public static func B(_ level: Int) -> String { "B_\(level)" }
@@ -41,6 +42,9 @@ public enum FeedbackName {
     public static func Qskip(_ level: Int) -> String { "Qskip_\(level)" }
     /// cskip_l: the bias of the skip inverse Qskip_l (1 x n_{l-2}).
     public static func cskip(_ level: Int) -> String { "cskip_\(level)" }
+    /// S_l: U_{l-2} -> U_l (n_l x n_{l-2}), dtp-skip's forward skip connection into level l,
+    /// beside W_l (l = 3 ... L): z_l = W_l h_{l-1} + S_l h_{l-2} + b_l (``AscendingActivity``).
+    public static func S(_ level: Int) -> String { "S_\(level)" }
 }
 
 /// Error propagation through feedback matrices in place of W_l^T, shared by the rules of the

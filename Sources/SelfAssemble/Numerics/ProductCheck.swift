@@ -67,6 +67,11 @@ public enum ProductCheck {
                           (256, 20, 10), (33, 65, 17), (256, 512, 256), (61, 300, 257)] {
             add(m, n, k, false, true, "batch x weights^T: ascending, descending, development")
         }
+        // dtp-skip's skip connections added to z (z += h_{l-2} S^T) and their path in bp's error
+        // (delta_{l-1} += delta_{l+1} S).
+        for (m, n, k, tb) in [(7, 13, 29, true), (32, 256, 784, true), (32, 10, 128, true), (32, 784, 256, false)] {
+            add(m, n, k, false, tb, alpha: 1, beta: 1, "accumulated into a product: skip connections")
+        }
         // Updates, summed over the batch: dW = -a^T h, dWbar = -h^T g, dV = g^T d (alpha -1 or 1).
         for (m, n, k) in [(1, 1, 1), (10, 256, 32), (128, 64, 32), (256, 784, 32), (13, 7, 29), (512, 256, 256), (300, 61, 257)] {
             add(m, n, k, true, false, alpha: -1, "batch^T x batch: plasticity")

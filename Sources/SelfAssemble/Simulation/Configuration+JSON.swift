@@ -26,12 +26,18 @@ extension SimulationConfiguration {
     }
 
     /// Fields added after the first file format, with the value that files without them ran
-    /// with: version 1 of the model had no descending stage and taught the top level by e.
+    /// with: version 1 of the model had no descending stage and taught the top level by e; the
+    /// target-propagation hyperparameters were fixed at their defaults.
     /// (Immutable; `Any` only because JSONSerialization speaks it.)
     nonisolated(unsafe) static let legacyValues: [String: Any] = [
         "descendingSteps": 0,
         "descendingRate": 1.3,
         "descendingDecay": 2e-3,
         "topTeaching": TopTeaching.error.rawValue,
+        // The target-propagation rules ran at these before they could be set.
+        "targetStep": 0.2,
+        "inverseNoise": 0.1,
+        "inverseRate": 0.5,
+        "orthogonality": 1e-3,
     ]
 }

@@ -34,6 +34,14 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     /// eta_V during learning; 0 (V and Vbar fixed after development) performs best.
     public var etaV: Float = 0
     public var weightDecay: Float = 1e-4
+    /// beta, the target step of dtp and dtp-skip (``TargetPropagationSettings``).
+    public var targetStep: Float = 0.2
+    /// sigma, the noise from which the learned inverses of gait-prop, dtp and dtp-skip learn.
+    public var inverseNoise: Float = 0.1
+    /// eta_inv, the rate of the learned inverses of gait-prop, dtp and dtp-skip.
+    public var inverseRate: Float = 0.5
+    /// lambda_O, GAIT-prop's orthogonality regulariser.
+    public var orthogonality: Float = 1e-3
     /// The projection kinds that are plastic, in every phase.
     public var plastic: [ProjectionKind] = ProjectionKind.allCases
     /// A snapshot every this many steps (and at the first step, the end of development and the last step).
@@ -84,6 +92,11 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
     /// the random circuit, belongs to the first phase of the run).
     public func phase(ofRecordedStep recorded: Int) -> Phase { phase(ofUpdate: max(recorded - 1, 0)) }
 
+    /// The target-propagation rules' own hyperparameters, as the rules take them.
+    public var targetPropagation: TargetPropagationSettings {
+        TargetPropagationSettings(targetStep: targetStep, inverseNoise: inverseNoise, inverseRate: inverseRate, orthogonality: orthogonality)
+    }
+
     public var plasticitySettings: PlasticitySettings {
         PlasticitySettings(etaW: etaW, etaV: etaV, weightDecay: weightDecay, plastic: Set(plastic))
     }
@@ -104,6 +117,7 @@ public struct SimulationConfiguration: Equatable, Sendable, Codable {
         try require(descendingRate >= 0 && descendingRate.isFinite, "descending-rate must be a finite number >= 0, got \(descendingRate)")
         try require(descendingDecay >= 0 && descendingDecay < 1, "descending-decay must be in [0, 1), got \(descendingDecay)")
         try require(weightDecay >= 0 && weightDecay < 1, "weight-decay must be in [0, 1), got \(weightDecay)")
+        try targetPropagation.validate()
         try require(snapshotEvery >= 1, "snapshot-every must be a positive integer, got \(snapshotEvery)")
         try require(probeSize >= 1, "probe size must be a positive integer, got \(probeSize)")
         try require(testFraction > 0 && testFraction < 1, "test-fraction must be between 0 and 1 (exclusive), got \(testFraction)")

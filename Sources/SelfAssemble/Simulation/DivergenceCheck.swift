@@ -4,7 +4,8 @@
 ///   ln K for cross-entropy): learning ran away (see ``runawayFactor`` for why the bound is safe), or
 /// - the loss or an activity the updates are made of is not finite (for the circuit rule the
 ///   B-row matrices h_{l-1}, a_l, g_l, d_l; a rule that gives a dense update, that update), or
-/// - an update that is applied could make a weight or bias non-finite: for each applied
+/// - an update that is applied could make a weight or bias non-finite (the rule's own
+///   projections that learn with W, ``Plasticity/feedback``, included): for each applied
 ///   direction, (1 - lambda) max|M| + eta x (a bound of the direction's largest entry, from its
 ///   factors: ``UpdateDirection/magnitudeBound``) must stay below half of Float's largest value
 ///   (the half absorbs the rounding of the product's sums).
@@ -22,6 +23,8 @@
 public struct DivergenceCheck: Sendable {
     /// Carried bounds of max|M| per level (index l - 1) and kind (ProjectionKind.allCases order).
     private var bounds: [[Double?]]
+    /// Carried bounds of max|F| for the rule's projections that learn with W (``Plasticity/feedback``), by name.
+    private var feedbackBounds: [String: Double] = [:]
     private static let limit = Double(Float.greatestFiniteMagnitude) / 2
     /// The largest minibatch loss of a step that is applied (``runawayFactor`` x chance).
     let runawayLoss: Double
@@ -59,6 +62,7 @@ public struct DivergenceCheck: Sendable {
     /// Forgets the carried bounds: the weights changed in a way the check did not see.
     mutating func forget() {
         for l in bounds.indices { bounds[l] = [nil, nil, nil, nil] }
+        feedbackBounds = [:]
     }
 
     /// True when `p` may be applied to `circuit` (and the bounds then carry the weights after it).
@@ -83,15 +87,8 @@ public struct DivergenceCheck: Sendable {
                 guard let direction = level.direction(kind) else { continue }
                 guard direction.isFinite else { return false }
                 guard let change = s.change(of: kind), let weights = circuit[l][kind] else { continue }
-                let size = direction.magnitudeBound
-                guard size.isFinite else { return false }
-                let rate = Double(change.rate), keep = 1 - Double(change.decay)
-                var current = bounds[l - 1][k] ?? Double(weights.largestMagnitude)
-                if keep * current + rate * size > Self.limit && bounds[l - 1][k] != nil {
-                    current = Double(weights.largestMagnitude)
-                }
-                let after = keep * current + rate * size
-                guard after <= Self.limit else { return false }
+                guard let after = Self.bound(after: direction, rate: change.rate, decay: change.decay,
+                                             carried: bounds[l - 1][k], weights: weights) else { return false }
                 // Synaptic scaling rescales V and Vbar by a factor this check does not see.
                 next[l - 1][k] = kind == .V || kind == .Vbar ? nil : after
             }
@@ -100,7 +97,31 @@ public struct DivergenceCheck: Sendable {
                 for i in db.indices where !(b[i] + s.etaW * db[i]).isFinite { return false }
             }
         }
+        var nextFeedback = feedbackBounds
+        for (name, direction) in p.feedback {
+            guard direction.isFinite else { return false }
+            guard let change = s.change(of: .W), let weights = circuit.feedback[name] else { continue }
+            guard let after = Self.bound(after: direction, rate: change.rate, decay: change.decay,
+                                         carried: feedbackBounds[name], weights: weights) else { return false }
+            nextFeedback[name] = after
+        }
         bounds = next
+        feedbackBounds = nextFeedback
         return true
+    }
+
+    /// The bound of max|M| after `M <- (1 - decay) M + rate * direction`, nil when it could pass
+    /// the limit (then the step diverges). From the carried bound of max|M|, or from M itself
+    /// when none is carried or the carried one is too large to decide.
+    private static func bound(after direction: UpdateDirection, rate: Float, decay: Float, carried: Double?, weights: Matrix) -> Double? {
+        let size = direction.magnitudeBound
+        guard size.isFinite else { return nil }
+        let rate = Double(rate), keep = 1 - Double(decay)
+        var current = carried ?? Double(weights.largestMagnitude)
+        if keep * current + rate * size > limit && carried != nil {
+            current = Double(weights.largestMagnitude)
+        }
+        let after = keep * current + rate * size
+        return after <= limit ? after : nil
     }
 }

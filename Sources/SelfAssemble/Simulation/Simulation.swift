@@ -64,7 +64,8 @@ public struct Simulation: Sendable {
         self.configuration = configuration
         self.architecture = architecture
         self.data = data
-        rule = configuration.rule.makeRule(dynamics: configuration.dynamics, topTeaching: configuration.topTeaching)
+        rule = configuration.rule.makeRule(dynamics: configuration.dynamics, topTeaching: configuration.topTeaching,
+                                           targetPropagation: configuration.targetPropagation)
         var probeRng = Xoshiro256StarStar(seed: configuration.seed, stream: RandomStream.probeBatch.rawValue)
         let probe = data.train.subset(probeRng.permutation(data.train.count).prefix(configuration.probeSize))
         monitor = MotifMonitor(probeInput: probe.inputs, probeLabels: probe.labels, dynamics: configuration.dynamics,

@@ -35,9 +35,10 @@ public struct LevelSynapses: Equatable, Sendable {
 public struct Circuit: Equatable, Sendable {
     public let architecture: Architecture
     public var synapses: [LevelSynapses]
-    /// The feedback projections a learning rule owns (e.g. B_2 of feedback alignment, Q_2 of
-    /// target propagation), by name (``FeedbackName``); empty for circuit and bp. Shapes are
-    /// target cells x source cells, like every projection.
+    /// The projections a learning rule owns (e.g. B_2 of feedback alignment, Q_2 of target
+    /// propagation, and the one forward kind, dtp-skip's skip connections S_l, which
+    /// ``AscendingActivity`` adds to the network), by name (``FeedbackName``); empty for circuit
+    /// and bp. Shapes are target cells x source cells, like every projection.
     public var feedback: [String: Matrix] = [:]
 
     public var levels: Int { architecture.levels }

@@ -25,6 +25,9 @@ public struct RuleComparison: Sendable {
         public var run: Run
         public var etaW: Float
         public var weightDecay: Float
+        /// The target-propagation hyperparameters the run was configured with (only those of
+        /// ``TargetPropagationSettings/Parameter/rules`` take part in the rule).
+        public var targetPropagation: TargetPropagationSettings
         public var finalTestAccuracy: Double
         public var testAccuracyByEpoch: [Double]
         /// The last finite training loss (mean over the last epoch).
@@ -73,6 +76,7 @@ public struct RuleComparison: Sendable {
             let reached = outcome.testAccuracyByEpoch.firstIndex { $0 >= targetAccuracy }
             results.append(Result(
                 run: run, etaW: configuration.etaW, weightDecay: configuration.weightDecay,
+                targetPropagation: configuration.targetPropagation,
                 finalTestAccuracy: outcome.finalTestAccuracy, testAccuracyByEpoch: outcome.testAccuracyByEpoch,
                 finalLoss: loss.last ?? .nan,
                 alignmentMean: alignment.map { $0.isEmpty ? .nan : $0.reduce(0, +) / Double($0.count) },
@@ -133,22 +137,50 @@ extension RuleComparison {
             + ["steps to \(Self.f(targetAccuracy, 2))", "wall s (mean)", "diverged"]
     }
 
-    /// A Markdown table, bp first when present.
+    /// A Markdown table, bp first when present, then a line with the target-propagation rules'
+    /// own hyperparameters when the comparison has one of them.
     public func markdown() -> String {
         let h = header
         var lines = ["| " + h.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: h.count)]
         for row in orderedRows { lines.append("| " + cells(row).joined(separator: " | ") + " |") }
+        let own = orderedRows.compactMap { row -> String? in
+            guard let r = row.results.first else { return nil }
+            let used = Self.usedParameters(rule: row.rule)
+            guard !used.isEmpty else { return nil }
+            return row.rule + ": " + used.map { "\(Self.symbol($0)) \(Self.rate(r.targetPropagation[$0]))" }.joined(separator: ", ")
+        }
+        if !own.isEmpty { lines += ["", "Target-propagation hyperparameters used: " + own.joined(separator: "; ") + "."] }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One line per run (rule, seed, numbers), for analysis elsewhere.
+    /// The target-propagation hyperparameters that take part in `rule`.
+    private static func usedParameters(rule: String) -> [TargetPropagationSettings.Parameter] {
+        guard let kind = RuleKind(rawValue: rule) else { return [] }
+        return TargetPropagationSettings.Parameter.allCases.filter { $0.rules.contains(kind) }
+    }
+
+    private static func symbol(_ p: TargetPropagationSettings.Parameter) -> String {
+        switch p {
+        case .targetStep: "beta"
+        case .inverseNoise: "sigma"
+        case .inverseRate: "eta_inv"
+        case .orthogonality: "lambda_O"
+        }
+    }
+
+    /// One line per run (rule, seed, rates and the target-propagation hyperparameters it uses,
+    /// numbers), for analysis elsewhere.
     public func csv() -> String {
-        var lines = [(["rule", "seed", "eta_w", "weight_decay", "final_test_accuracy", "final_loss"]
+        var lines = [(["rule", "seed", "eta_w", "weight_decay", "target_step", "inverse_noise", "inverse_rate", "orthogonality",
+                       "final_test_accuracy", "final_loss"]
                       + (1...max(levels, 1)).prefix(levels).flatMap { ["alignment_bp_\($0)_mean", "alignment_bp_\($0)_final"] }
                       + ["steps_to_target", "target_accuracy", "seconds", "diverged_at_step", "file"]).joined(separator: ",")]
         for row in orderedRows {
             for r in row.results {
                 var fields: [String] = [row.rule, String(r.run.seed), Self.rate(r.etaW), Self.rate(r.weightDecay)]
+                // Empty where the rule does not use the hyperparameter.
+                let used = Self.usedParameters(rule: row.rule)
+                fields += TargetPropagationSettings.Parameter.allCases.map { used.contains($0) ? Self.rate(r.targetPropagation[$0]) : "" }
                 fields += [String(r.finalTestAccuracy), String(r.finalLoss)]
                 for l in 0..<levels { fields += [String(r.alignmentMean[l]), String(r.alignmentFinal[l])] }
                 fields.append(r.stepsToTarget.map { String($0) } ?? "")
