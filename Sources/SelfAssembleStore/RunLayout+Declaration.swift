@@ -327,7 +327,8 @@ extension RunLayout {
             }
         }
         return [
-            attribute(Summary.weightDecay, .float64) { .float64(Double($0.weightDecay)) },
+            // The float32 decay's shortest decimal, so h5py shows 0.0003, not 0.0003000000142492354.
+            attribute(Summary.weightDecay, .float64) { .float64(Double("\($0.weightDecay)") ?? Double($0.weightDecay)) },
             attribute(Summary.weightDecayGrid, .string) { .string($0.grid.map { "\($0)" }.joined(separator: ",")) },
         ]
     }

@@ -85,14 +85,14 @@ final class RunInspectionTests: XCTestCase {
         let inspection = try RunInspection(path: path)
         let tuned = try XCTUnwrap(inspection.tunedComparison)
         XCTAssertEqual(tuned.rule, "bp")
-        XCTAssertEqual(tuned.weightDecay, Double(Float(3e-4)))
+        XCTAssertEqual(tuned.weightDecay, 3e-4, "stored as the decimal the float32 decay prints as, not widened")
         XCTAssertEqual(tuned.finalTestAccuracy, run.tunedComparison?.summary.finalTestAccuracy)
         XCTAssertNil(inspection.comparison?.weightDecay, "the same-settings comparison carries no chosen decay")
         let text = inspection.text()
         XCTAssertTrue(text.contains("tuned bp       bp at its best weight decay 0.0003: final test accuracy "), text)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inspection.json().utf8)) as? [String: Any])
         let object = try XCTUnwrap(json["tunedComparison"] as? [String: Any])
-        XCTAssertEqual(try XCTUnwrap(object["weightDecay"] as? Double), Double(Float(3e-4)), accuracy: 1e-15)
+        XCTAssertEqual(try XCTUnwrap(object["weightDecay"] as? Double), 3e-4, accuracy: 1e-15)
         XCTAssertEqual(try JSONDecoder().decode(RunInspection.self, from: Data(inspection.json().utf8)), inspection)
     }
 
