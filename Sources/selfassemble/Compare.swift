@@ -99,7 +99,7 @@ struct Compare: ParsableCommand {
         try comparison.csv().write(toFile: dir.appendingPathComponent("comparison.csv"), atomically: true, encoding: .utf8)
         try comparison.svg().write(toFile: dir.appendingPathComponent("comparison.svg"), atomically: true, encoding: .utf8)
         print(markdown, terminator: "")
-        print("wrote \(dir.appendingPathComponent("comparison.md")), comparison.csv, comparison.svg and \(planned.count) run files in \(out)")
+        print("wrote \(dir.appendingPathComponent("comparison.md")), comparison.csv, comparison.svg and \(planned.count) run file\(planned.count == 1 ? "" : "s") in \(out)")
     }
 
     private func loadConnectome() throws -> Connectome {

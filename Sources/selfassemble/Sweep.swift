@@ -139,7 +139,7 @@ struct Sweep: ParsableCommand {
         guard failed.isEmpty else {
             throw ConfigurationError("\(failed.count) of \(finished.count) runs failed (listed above); fix the cause and run the same `selfassemble sweep` again: the \(finished.count - failed.count) complete runs are kept")
         }
-        print("sweep: \(finished.count) runs complete in \(out); tables and plots: selfassemble collect \(out)")
+        print("sweep: \(finished.count) run\(finished.count == 1 ? "" : "s") complete in \(out); tables and plots: selfassemble collect \(out)")
     }
 
     /// One run of the manifest in this process (a Slurm array task).
@@ -166,6 +166,6 @@ struct Sweep: ParsableCommand {
                                  partition: partition, time: time, memory: mem, cpus: cpus, throttle: throttle)
         let path = (directory as NSString).appendingPathComponent("sweep.slurm")
         try script.render().write(toFile: path, atomically: true, encoding: .utf8)
-        print("wrote \(path): \(plan.runs.count) array tasks (one per run of \(out)/manifest.json); submit it with: sbatch \(SlurmScript.quote(path))")
+        print("wrote \(path): \(plan.runs.count) array task\(plan.runs.count == 1 ? "" : "s") (one per run of \(out)/manifest.json); submit it with: sbatch \(SlurmScript.quote(path))")
     }
 }

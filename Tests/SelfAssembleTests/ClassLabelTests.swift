@@ -53,5 +53,8 @@ final class ClassLabelTests: XCTestCase {
         XCTAssertEqual(warnings.count, 2, "\(warnings)")
         XCTAssertTrue(warnings[0].contains("classes 1, 2 have samples in the training split but none in the test split"), warnings[0])
         XCTAssertTrue(warnings[1].contains("output cells 3 to 4 are never a target; end --sizes with 3"), warnings[1])
+        let one = try Architecture(sizes: [2, 4, 4], ratios: [2])
+        XCTAssertTrue(s.warnings(against: one).contains { $0.contains("output cell 3 is never a target; end --sizes with 3") },
+                      "\(s.warnings(against: one))")
     }
 }

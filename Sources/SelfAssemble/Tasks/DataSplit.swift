@@ -119,7 +119,7 @@ public struct DataSplit: Equatable, Sendable {
         }
         let nL = architecture.upstreamSizes.last!, classes = (present.last ?? 0) + 1
         if nL > classes {
-            warnings.append("the output level has \(nL) cells but the labels run from 0 to \(classes - 1): output cells \(classes) to \(nL - 1) are never a target; end --sizes with \(classes)")
+            warnings.append("the output level has \(nL) cells but the labels run from 0 to \(classes - 1): \(classes == nL - 1 ? "output cell \(classes) is" : "output cells \(classes) to \(nL - 1) are") never a target; end --sizes with \(classes)")
         }
         return warnings
     }
