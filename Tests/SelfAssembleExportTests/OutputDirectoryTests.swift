@@ -11,13 +11,22 @@ final class OutputDirectoryTests: XCTestCase {
         let out = directory.file("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: out + "/notes.txt"))
-        assertOneLineError(["refusing", out, "not empty", "--overwrite"]) {
+        for overwrite in [false, true] {
+            assertOneLineError(["refusing", out, "holds notes.txt", "which an export does not write"]) {
+                try CircuitExporter.export(ExportRequest(runPath: run, format: .csv, snapshot: .last, outputDirectory: out, overwrite: overwrite))
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["notes.txt"], "left as it was")
+        }
+
+        // A previous export is replaced only with overwrite, and then file by file.
+        try FileManager.default.removeItem(atPath: out + "/notes.txt")
+        try CircuitExporter.export(ExportRequest(runPath: run, format: .sonata, snapshot: .last, outputDirectory: out))
+        assertOneLineError(["refusing", out, "holds a previous export", "--overwrite"]) {
             try CircuitExporter.export(ExportRequest(runPath: run, format: .csv, snapshot: .last, outputDirectory: out))
         }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["notes.txt"], "left as it was")
-
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).count, 5)
         try CircuitExporter.export(ExportRequest(runPath: run, format: .csv, snapshot: .last, outputDirectory: out, overwrite: true))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["edges.csv"], "replaced whole")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["edges.csv"], "the SONATA files are replaced")
         XCTAssertEqual(directory.contents(), ["out", "run.h5"])
 
         // An existing empty directory is used without --overwrite.
