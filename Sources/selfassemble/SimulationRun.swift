@@ -70,11 +70,9 @@ struct SimulationRun {
         SignalMonitor.install()
         switch start {
         case .new(let configuration, let outputPath, let overwrite, let compressionLevel, let connectome):
-            // --overwrite replaces run files, not a data file that a mistyped --out names.
-            if overwrite, FileManager.default.fileExists(atPath: outputPath),
-               !RunWriter.looksLikeHDF5(URL(fileURLWithPath: outputPath).resolvingSymlinksInPath().path) {
-                throw ConfigurationError("refusing to replace \(outputPath): it is not an HDF5 file, so not a run (--overwrite replaces run files only, e.g. not a data file); choose another --out, or delete it yourself if it is to go")
-            }
+            // --overwrite replaces run files, not a data file or another HDF5 file that a
+            // mistyped --out names.
+            if overwrite { try RunWriter.checkReplaceable(outputPath) }
             try MemoryEstimate.check(configuration.validated())
             try Self.useThreads(configuration.threads)
             let data = try Self.loadData(configuration)

@@ -113,6 +113,38 @@ final class ReplacementCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: data, encoding: .utf8), "label,x1\n0,1\n")
     }
 
+    /// --overwrite replaced any HDF5 file: a sweep's summary.h5 copied elsewhere, or a file made
+    /// with h5py. Only a selfassemble run (root attribute format = "selfassemble-run") is
+    /// replaced, and an empty file (what a creation on a full disk could leave).
+    func testOverwriteRefusesAnHDF5FileThatIsNotARun() throws {
+        let summary = path("summary.h5"), plain = path("plain.h5"), empty = path("empty.h5")
+        try TableFile.write(path: summary, tables: [("summary", [("seed", .numbers([1, 2])), ("rule", .texts(["fa", "bp"]))])],
+                            attributes: [("description", "a sweep's table")])
+        let made = try PythonRunner.run("""
+            import sys, h5py
+            with h5py.File(sys.argv[1], "w") as f:
+                f["x"] = [1.0, 2.0]
+                f.attrs["format"] = "my-own-format"
+            """, arguments: [plain])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        for out in [summary, plain] {
+            let before = try contents(out)
+            let result = try CommandRunner.run(["simulate"] + old + ["--out", out, "--overwrite"])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.stderrLines, ["selfassemble: error: refusing to replace \(out): it is an HDF5 file but not a selfassemble run (no root attribute format = \"selfassemble-run\"; e.g. a sweep's summary.h5) (--overwrite replaces run files only); choose another --out, or delete it yourself if it is to go"])
+            XCTAssertEqual(try contents(out), before, "left as it was")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial"))
+        }
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        let replaced = try CommandRunner.run(["simulate"] + old + ["--out", empty, "--overwrite"])
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertTrue(try RunReader(path: empty).isComplete)
+        // A run file is still replaced.
+        let again = try CommandRunner.run(["simulate"] + old + ["--seed", "8", "--out", empty, "--overwrite"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try RunReader(path: empty).seed, 8)
+    }
+
     /// SIGINT: the message names the partial run to continue and says the old file is unchanged.
     func testAnInterruptedReplacementSaysWhereItsRunIs() throws {
         let file = path("run.h5"), partial = path("run.h5.partial")
