@@ -85,11 +85,17 @@ public final class RunWriter {
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot create \(path)")
         // Never truncating: a new file, or the partial run beside the file it replaces.
         let created = H5Fcreate(path, sa_H5F_ACC_EXCL(), fcpl.id, fapl.id)
-        if created < 0 && FileManager.default.fileExists(atPath: path) {
-            _ = HDF5Diagnostics.takeLatest()
-            throw replacing ? Self.partialRunExists(path, replacing: self.destination) : Self.refusingToOverwrite(path)
+        if created < 0 {
+            let failure = HDF5Diagnostics.error("cannot create the run file \(path)")
+            // Another process created the path since it was checked: its file, not to touch.
+            if Self.systemReason(failure) == String(cString: strerror(EEXIST)) {
+                throw replacing ? Self.partialRunExists(path, replacing: self.destination) : Self.refusingToOverwrite(path)
+            }
+            // The path was free: what the failed creation left (an empty file, when the disk
+            // has no room for HDF5's first bytes) is this writer's, and goes.
+            try? FileManager.default.removeItem(atPath: path)
+            throw Self.creationFailure(failure, path: path)
         }
-        if created < 0 { throw Self.writeFailure(HDF5Diagnostics.error("cannot create the run file \(path)"), while: "creating \(path)") }
         file = try HDF5Handle(created, .file, "cannot create the run file \(path)")
         do {
             lock = try RunFileLock(path: path, action: "write")
@@ -107,7 +113,7 @@ public final class RunWriter {
             // A file without its full layout is not a run file: do not leave it behind.
             close()
             try? FileManager.default.removeItem(atPath: path)
-            throw error
+            throw (error as? StoreError).map { Self.creationFailure($0, path: path) } ?? error
         }
     }
 
