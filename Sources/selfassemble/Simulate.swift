@@ -25,7 +25,7 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("A circuit definition (.yaml, see Connectomes/), or the name of a shipped one (see 'selfassemble connectomes'); the options above override single fields.", valueName: "file|name"))
     var connectome: String?
 
-    @Option(help: ArgumentHelp("Continue a killed or interrupted run from its last snapshot, with its stored configuration (a FILE.partial left by --overwrite replaces FILE when it completes).", valueName: "file"))
+    @Option(help: ArgumentHelp("Continue a killed or interrupted run from its last snapshot, with its stored configuration (a FILE.partial left by --overwrite replaces FILE when it completes; a copy of it under another name completes in place and leaves FILE alone).", valueName: "file"))
     var resume: String?
 
     func validate() throws {

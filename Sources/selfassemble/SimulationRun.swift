@@ -113,6 +113,9 @@ struct SimulationRun {
                                             circuit: point.circuit)
             let writer = BackgroundRunWriter(try RunWriter(resuming: path, metadata: point.metadata))
             defer { writer.close() }
+            if let replaced = writer.copyOfReplacementOf {
+                reporter.warn("\(path) is a copy of a replacement of \(replaced) (only \(RunWriter.partialPath(replacing: replaced)) replaces it): it completes in place as \(path), and \(replaced) is left as it was")
+            }
             do {
                 return try run(&simulation, writer: writer, started: started, resumedFrom: point.checkpoint.step)
             } catch let error as RunInterrupted {
