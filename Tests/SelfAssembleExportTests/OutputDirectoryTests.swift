@@ -73,6 +73,28 @@ final class OutputDirectoryTests: XCTestCase {
         XCTAssertEqual(directory.contents(), ["out"])
     }
 
+    /// Into an existing directory: a failure while writing leaves the previous export as it
+    /// was and no temporary directory; success replaces its files and removes those of it
+    /// that the new export did not write.
+    func testAnExistingDirectoryKeepsThePreviousExportUntilTheNewOneIsWhole() throws {
+        let directory = try ScratchDirectory()
+        let out = directory.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        for name in ["nodes.h5", "edges.h5"] { try Data("old \(name)".utf8).write(to: URL(fileURLWithPath: out + "/" + name)) }
+        let names: Set<String> = ["nodes.h5", "edges.h5", "edges.csv"]
+        let staged = try StagedDirectory(destination: out, overwrite: true, exportNames: names)
+        XCTAssertThrowsError(try staged.commit { staging -> Void in
+            try Data("half".utf8).write(to: URL(fileURLWithPath: staging + "/nodes.h5"))
+            throw ExportError("disk full")
+        })
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["edges.h5", "nodes.h5"])
+        XCTAssertEqual(try String(contentsOfFile: out + "/nodes.h5", encoding: .utf8), "old nodes.h5")
+
+        try staged.commit { staging in try Data("new".utf8).write(to: URL(fileURLWithPath: staging + "/edges.csv")) }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["edges.csv"])
+        XCTAssertEqual(directory.contents(), ["out"])
+    }
+
     func testUnusableDestinationsAreNamed() throws {
         let directory = try ScratchDirectory()
         let file = directory.file("file")
