@@ -77,7 +77,10 @@ extension RunWriter {
     /// for old runs); `simulate`, `compare` and `sweep` all create their runs after this check.
     /// - Throws: StoreError naming the file, what it is, and the fix.
     public static func checkReplaceable(_ destination: String) throws {
-        guard let target = replacedFile(destination), FileStamp(target).size > 0 else { return }
+        // A directory (or a missing file) is left to checkCreatable, which names it.
+        var isDirectory: ObjCBool = false
+        guard let target = replacedFile(destination), FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory),
+              !isDirectory.boolValue, FileStamp(target).size > 0 else { return }
         let refusing = "refusing to replace \(destination):"
         let fix = "(--overwrite replaces run files only); choose another --out, or delete it yourself if it is to go"
         guard looksLikeHDF5(target) else {
