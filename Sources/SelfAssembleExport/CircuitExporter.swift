@@ -17,7 +17,8 @@ public struct ExportRequest: Sendable {
     /// Keep synapses with |weight| >= threshold; 0 keeps every entry of the dense matrices.
     public var threshold: Double
     public var outputDirectory: String
-    /// Replace a non-empty output directory.
+    /// Replace a previous export in the output directory (only its files: a directory that
+    /// holds the run file or anything an export does not write is refused).
     public var overwrite: Bool
 
     public init(runPath: String, format: ExportFormat, snapshot: SnapshotSelection, threshold: Double = 0,
@@ -55,13 +56,19 @@ public struct ExportResult: Equatable, Sendable {
 
 /// Exports the circuit of one snapshot of a run for connectome tools.
 public enum CircuitExporter {
+    /// Every file name an export writes, in either format: what `overwrite` may replace in an
+    /// existing output directory (nothing else).
+    public static let fileNames: Set<String> = [SONATAWriter.configFile, SONATAWriter.nodesFile, SONATAWriter.nodeTypesFile,
+                                                SONATAWriter.edgesFile, SONATAWriter.edgeTypesFile, CSVEdgeListWriter.fileName]
+
     /// Reads the snapshot and writes it in the requested format. The output directory appears
     /// only when every file is complete; every failure is one line (ExportError or the run
     /// reader's StoreError) naming the problem and the fix.
     @discardableResult
     public static func export(_ request: ExportRequest) throws -> ExportResult {
         // The destination is checked before the (possibly large) run file is read.
-        let output = try StagedDirectory(destination: request.outputDirectory, overwrite: request.overwrite)
+        let output = try StagedDirectory(destination: request.outputDirectory, overwrite: request.overwrite,
+                                         exportNames: fileNames, input: request.runPath)
         let reader = try RunReader(path: request.runPath)
         let circuit = try ExportedCircuit(reader: reader, selection: request.snapshot, threshold: request.threshold)
         let ids = circuit.nodeIDs

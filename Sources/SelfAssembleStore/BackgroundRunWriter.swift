@@ -24,6 +24,8 @@ public final class BackgroundRunWriter: @unchecked Sendable {
     public var destination: String { writer.destination }
     /// The file a replacement replaces once complete; nil for a run written in place.
     public var replacing: String? { writer.isReplacement ? writer.destination : nil }
+    /// See ``RunWriter/copyOfReplacementOf``.
+    public var copyOfReplacementOf: String? { writer.copyOfReplacementOf }
     /// See ``RunWriter/isDamaged``; read after ``close()``.
     public var isDamaged: Bool { queue.sync { writer.isDamaged } }
 

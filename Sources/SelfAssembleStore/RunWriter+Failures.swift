@@ -31,11 +31,27 @@ extension RunWriter {
     /// "File too large", "Disk quota exceeded", "Read-only file system"): the cause in the
     /// user's words, with what was being done.
     static func writeFailure(_ error: StoreError, while what: String) -> StoreError {
-        guard let range = error.message.range(of: "error message = '"),
-              let end = error.message[range.upperBound...].firstIndex(of: "'") else {
-            return StoreError("HDF5 failed while \(what): \(error.message)")
-        }
-        let reason = String(error.message[range.upperBound..<end])
+        guard let reason = systemReason(error) else { return StoreError("HDF5 failed while \(what): \(error.message)") }
         return StoreError(reason.prefix(1).lowercased() + reason.dropFirst() + " while \(what)")
+    }
+
+    /// The operating system's reason in HDF5's message ("No space left on device"), if any.
+    static func systemReason(_ error: StoreError) -> String? {
+        guard let range = error.message.range(of: "error message = '"),
+              let end = error.message[range.upperBound...].firstIndex(of: "'") else { return nil }
+        return String(error.message[range.upperBound..<end])
+    }
+
+    /// A new run file that could not be created (and was removed): a full disk names the
+    /// directory whose device is full and the fix; other reasons as ``writeFailure(_:while:)``.
+    /// A failure already turned into a line (e.g. by ``writing(_:_:)``) is recognised by its
+    /// leading reason.
+    static func creationFailure(_ error: StoreError, path: String) -> StoreError {
+        let noSpace = String(cString: strerror(ENOSPC))
+        guard systemReason(error) == noSpace || error.message.hasPrefix(noSpace.prefix(1).lowercased() + noSpace.dropFirst()) else {
+            return systemReason(error) == nil ? error : writeFailure(error, while: "creating \(path)")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return StoreError("no space left on the device holding \(directory): the run file \(path) could not be created (nothing was left behind); free some space there, or choose an --out on another disk")
     }
 }

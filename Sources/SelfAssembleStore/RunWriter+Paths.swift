@@ -57,12 +57,47 @@ extension RunWriter {
     }
 
     /// True for an empty file or one that starts with HDF5's signature (where every run file
-    /// starts): what `simulate --overwrite` may replace.
-    public static func looksLikeHDF5(_ path: String) -> Bool {
+    /// starts).
+    static func looksLikeHDF5(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return true }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 8)) ?? Data()
         return head.isEmpty || head == Data([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])
+    }
+
+    /// Checks that the file at `destination` (a symbolic link's target) is one that
+    /// `simulate --overwrite` may replace: absent, empty (what a creation that failed for want
+    /// of room could leave), or a selfassemble run file, which the root attribute `format` =
+    /// "selfassemble-run" of the layout identifies (docs/hdf5-format.md). A data file, another
+    /// HDF5 file (a sweep's summary.h5, one made with h5py) or an HDF5 file too damaged to
+    /// tell is refused: --overwrite replaces runs, never what a mistyped --out names.
+    ///
+    /// Not part of ``init(creating:metadata:overwrite:compressionLevel:)``: the writer replaces
+    /// any file it is told to (its callers decide what may go, and its tests stand text files in
+    /// for old runs); `simulate`, `compare` and `sweep` all create their runs after this check.
+    /// - Throws: StoreError naming the file, what it is, and the fix.
+    public static func checkReplaceable(_ destination: String) throws {
+        // A directory (or a missing file) is left to checkCreatable, which names it.
+        var isDirectory: ObjCBool = false
+        guard let target = replacedFile(destination), FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory),
+              !isDirectory.boolValue, FileStamp(target).size > 0 else { return }
+        let refusing = "refusing to replace \(destination):"
+        let fix = "(--overwrite replaces run files only); choose another --out, or delete it yourself if it is to go"
+        guard looksLikeHDF5(target) else {
+            throw StoreError("\(refusing) it is not an HDF5 file, so not a run (--overwrite replaces run files only, e.g. not a data file); choose another --out, or delete it yourself if it is to go")
+        }
+        HDF5Diagnostics.silence()
+        let format: String?
+        do {
+            let file = try HDF5Introspection.openReadOnly(target)
+            format = file.hasAttribute(RunLayout.Root.format) ? try? file.stringAttribute(RunLayout.Root.format, of: target) : nil
+        } catch {
+            _ = HDF5Diagnostics.takeLatest()
+            throw StoreError("\(refusing) it is an HDF5 file too damaged to read, so whether it is a run cannot be told \(fix)")
+        }
+        guard format == RunLayout.format else {
+            throw StoreError("\(refusing) it is an HDF5 file but not a selfassemble run (no root attribute \(RunLayout.Root.format) = \"\(RunLayout.format)\"; e.g. a sweep's summary.h5) \(fix)")
+        }
     }
 
     /// Checks the path before HDF5 sees it, so that the common mistakes get a message that

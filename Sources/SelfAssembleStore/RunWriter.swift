@@ -36,6 +36,11 @@ public final class RunWriter {
     /// True for a run written beside the file it replaces once complete.
     public var isReplacement: Bool { destination != path }
 
+    /// For a continued run that was started to replace a file but is not at that file's
+    /// FILE.partial (a copy, or a partial run renamed): the file it would have replaced, which
+    /// it leaves as it is (it completes in place, under its own name). nil otherwise.
+    public let copyOfReplacementOf: String?
+
     var file: HDF5Handle?
     /// Held from opening to closing: no second writer touches this file meanwhile.
     private var lock: RunFileLock?
@@ -73,6 +78,7 @@ public final class RunWriter {
         metadata.replaces = target.map { URL(fileURLWithPath: $0).lastPathComponent }
         self.metadata = metadata
         self.compressionLevel = compressionLevel
+        copyOfReplacementOf = nil
         if replacing, FileManager.default.fileExists(atPath: path) { throw Self.partialRunExists(path, replacing: self.destination) }
 
         let fcpl = try HDF5.propertyList(sa_H5P_FILE_CREATE(), "file creation")
@@ -85,11 +91,17 @@ public final class RunWriter {
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot create \(path)")
         // Never truncating: a new file, or the partial run beside the file it replaces.
         let created = H5Fcreate(path, sa_H5F_ACC_EXCL(), fcpl.id, fapl.id)
-        if created < 0 && FileManager.default.fileExists(atPath: path) {
-            _ = HDF5Diagnostics.takeLatest()
-            throw replacing ? Self.partialRunExists(path, replacing: self.destination) : Self.refusingToOverwrite(path)
+        if created < 0 {
+            let failure = HDF5Diagnostics.error("cannot create the run file \(path)")
+            // Another process created the path since it was checked: its file, not to touch.
+            if Self.systemReason(failure) == String(cString: strerror(EEXIST)) {
+                throw replacing ? Self.partialRunExists(path, replacing: self.destination) : Self.refusingToOverwrite(path)
+            }
+            // The path was free: what the failed creation left (an empty file, when the disk
+            // has no room for HDF5's first bytes) is this writer's, and goes.
+            try? FileManager.default.removeItem(atPath: path)
+            throw Self.creationFailure(failure, path: path)
         }
-        if created < 0 { throw Self.writeFailure(HDF5Diagnostics.error("cannot create the run file \(path)"), while: "creating \(path)") }
         file = try HDF5Handle(created, .file, "cannot create the run file \(path)")
         do {
             lock = try RunFileLock(path: path, action: "write")
@@ -107,7 +119,7 @@ public final class RunWriter {
             // A file without its full layout is not a run file: do not leave it behind.
             close()
             try? FileManager.default.removeItem(atPath: path)
-            throw error
+            throw (error as? StoreError).map { Self.creationFailure($0, path: path) } ?? error
         }
     }
 
@@ -120,9 +132,14 @@ public final class RunWriter {
         HDF5Diagnostics.silence()
         self.path = path
         self.metadata = metadata
-        // A partial run finishes by replacing the file it was started to replace.
-        destination = metadata.replaces.map { Self.sibling(of: path, named: $0) } ?? path
-        try Self.checkContinuable(path, replacing: metadata.replaces == nil ? nil : destination)
+        // A partial run finishes by replacing the file it was started to replace, but only
+        // from that file's own FILE.partial: a copy of it (cp run.h5.partial copy.h5), resumed,
+        // would otherwise rename itself over FILE, which the user never asked of the copy.
+        let replaced = metadata.replaces.map { Self.sibling(of: path, named: $0) }
+        let ownPartial = metadata.replaces.map { Self.partialPath(replacing: $0) == URL(fileURLWithPath: path).lastPathComponent } ?? false
+        destination = ownPartial ? replaced! : path
+        copyOfReplacementOf = ownPartial ? nil : replaced
+        try Self.checkContinuable(path, replacing: ownPartial ? destination : nil)
         lock = try RunFileLock(path: path, action: "continue")
         let fapl = try HDF5.propertyList(sa_H5P_FILE_ACCESS(), "file access")
         try check(H5Pset_file_locking(fapl.id, false, true), "cannot open \(path)")
@@ -222,7 +239,7 @@ public final class RunWriter {
             try reserveRoom(Self.roomForMetadata * 4 + 8 * epochs, while: "finishing \(path)")
             try writing("finishing \(path)") {
                 try writeOutcome(RunOutcomes(circuit: summary, comparison: comparison, tunedComparison: tunedComparison), in: file)
-                if isReplacement { try file.deleteAttribute(RunLayout.Root.replaces, of: path) }
+                if metadata.replaces != nil { try file.deleteAttribute(RunLayout.Root.replaces, of: path) }
                 try flush()
             }
         } catch {

@@ -22,6 +22,8 @@ enum CommandLineFailure {
         case _ where unknownCommand() != nil:
             let commands = SelfAssembleCommand.configuration.subcommands.map { $0._commandName }
             message = "'\(unknownCommand()!)' is not a selfassemble command; the commands are: \(commands.joined(separator: ", ")) (see 'selfassemble --help')"
+        case _ where FileErrorLine.line(for: error) != nil:
+            message = FileErrorLine.line(for: error)!
         case let error as CustomStringConvertible where !(error is ValidationError):
             message = oneLine(error.description)
         default:

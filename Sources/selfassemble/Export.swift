@@ -10,13 +10,15 @@ struct Export: ParsableCommand {
         discussion: """
             Choose the snapshot with --step N (a step stored in the run; 'selfassemble inspect' lists them), \
             --step last, or --snapshot-index i. The output directory appears only once every file is written. \
+            --overwrite replaces a previous export in OUTDIR (its files only, once the new ones are complete); \
+            a directory that holds the run file or anything an export does not write is refused. \
             Layout and examples (libsonata, pandas, R): docs/export.md.
             """)
 
     @Argument(help: ArgumentHelp("The run file (.h5) written by 'selfassemble simulate'.", valueName: "file"))
     var file: String
 
-    @Argument(help: ArgumentHelp("The directory to write (must not exist, or be empty, unless --overwrite).", valueName: "outdir"))
+    @Argument(help: ArgumentHelp("The directory to write: new, empty, or (with --overwrite) holding only a previous export.", valueName: "outdir"))
     var outputDirectory: String
 
     @Option(help: ArgumentHelp("sonata (nodes/edges HDF5, type tables, circuit config) or csv (one edge list).", valueName: "format"))
@@ -31,7 +33,7 @@ struct Export: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Keep synapses with |weight| >= T; 0 keeps every synapse of the dense matrices.", valueName: "T"))
     var threshold: Double = 0
 
-    @Flag(help: "Replace the output directory if it is not empty.")
+    @Flag(help: "Replace a previous export's files in the output directory (nothing else in it).")
     var overwrite = false
 
     func validate() throws {

@@ -22,7 +22,7 @@ struct Report: ParsableCommand {
     @Argument(help: ArgumentHelp("The run file (.h5) written by 'selfassemble simulate'.", valueName: "file"))
     var file: String
 
-    @Option(help: ArgumentHelp("Write report.md, report.json and the SVG figures into this directory (created if needed).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Write report.md, report.json and the SVG figures into this directory (created if needed; an older report in it is replaced, its figures included, and other files are kept).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "Print the report as JSON on stdout (the terminal summary goes to stderr).")

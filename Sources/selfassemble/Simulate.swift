@@ -25,7 +25,7 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("A circuit definition (.yaml, see Connectomes/), or the name of a shipped one (see 'selfassemble connectomes'); the options above override single fields.", valueName: "file|name"))
     var connectome: String?
 
-    @Option(help: ArgumentHelp("Continue a killed or interrupted run from its last snapshot, with its stored configuration (a FILE.partial left by --overwrite replaces FILE when it completes).", valueName: "file"))
+    @Option(help: ArgumentHelp("Continue a killed or interrupted run from its last snapshot, with its stored configuration (a FILE.partial left by --overwrite replaces FILE when it completes; a copy of it under another name completes in place and leaves FILE alone).", valueName: "file"))
     var resume: String?
 
     func validate() throws {
@@ -87,7 +87,7 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The HDF5 file to write (default: run-seed<SEED>.h5).", valueName: "file"))
     var out: String?
 
-    @Flag(help: "Replace the output file if it exists, once the new run has succeeded: until then it is written to FILE.partial and FILE stays as it was (by default an existing file is never overwritten).")
+    @Flag(help: "Replace the output file if it is a selfassemble run (or empty), once the new run has succeeded: until then it is written to FILE.partial and FILE stays as it was (by default an existing file is never overwritten; a data file or another HDF5 file never is).")
     var overwrite = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Deflate level of the weight snapshots (with shuffle), 0 (none) to 9 (smallest file). Default: 0 (weights barely compress: level 1 saves about 14% of the file for half again the run's CPU time).", valueName: "level"))

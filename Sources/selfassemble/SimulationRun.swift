@@ -70,11 +70,9 @@ struct SimulationRun {
         SignalMonitor.install()
         switch start {
         case .new(let configuration, let outputPath, let overwrite, let compressionLevel, let connectome):
-            // --overwrite replaces run files, not a data file that a mistyped --out names.
-            if overwrite, FileManager.default.fileExists(atPath: outputPath),
-               !RunWriter.looksLikeHDF5(URL(fileURLWithPath: outputPath).resolvingSymlinksInPath().path) {
-                throw ConfigurationError("refusing to replace \(outputPath): it is not an HDF5 file, so not a run (--overwrite replaces run files only, e.g. not a data file); choose another --out, or delete it yourself if it is to go")
-            }
+            // --overwrite replaces run files, not a data file or another HDF5 file that a
+            // mistyped --out names.
+            if overwrite { try RunWriter.checkReplaceable(outputPath) }
             try MemoryEstimate.check(configuration.validated())
             try Self.useThreads(configuration.threads)
             let data = try Self.loadData(configuration)
@@ -115,6 +113,9 @@ struct SimulationRun {
                                             circuit: point.circuit)
             let writer = BackgroundRunWriter(try RunWriter(resuming: path, metadata: point.metadata))
             defer { writer.close() }
+            if let replaced = writer.copyOfReplacementOf {
+                reporter.warn("\(path) is a copy of a replacement of \(replaced) (only \(RunWriter.partialPath(replacing: replaced)) replaces it): it completes in place as \(path), and \(replaced) is left as it was")
+            }
             do {
                 return try run(&simulation, writer: writer, started: started, resumedFrom: point.checkpoint.step)
             } catch let error as RunInterrupted {

@@ -74,6 +74,31 @@ final class FileSystemTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), [], "no half-written file is left")
     }
 
+    /// A disk with 0 bytes free: HDF5 cannot write its first bytes, and the failed creation
+    /// left a 0-byte run file behind, said "refusing to overwrite the existing file" and made
+    /// every later run refuse; compare printed Foundation's error dump. Now: one line naming the
+    /// directory whose device is full and the fix, and nothing left behind.
+    func testAFullDiskAtCreationLeavesNoFileAndSaysWhichDevice() throws {
+        let disk = try tmpfs("disk", size: "64k")
+        let filler = disk + "/filler"
+        _ = try CommandRunner.runProcess(URL(fileURLWithPath: "/bin/dd"), ["if=/dev/zero", "of=" + filler, "bs=4k", "count=64"])
+        let file = disk + "/run.h5"
+        let result = try CommandRunner.run(["simulate"] + small + ["--out", file])
+        assertOneLineFailure(result, starting: "selfassemble: error: no space left on the device holding \(disk): the run file \(file) could not be created")
+        XCTAssertTrue(result.stderr.contains("free some space there, or choose an --out on another disk"), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk), ["filler"], "no empty run file is left")
+
+        let compare = try CommandRunner.run(["compare"] + small.filter { $0 != "--quiet" } + ["--rules", "fa", "--seeds", "1", "--out", disk + "/cmp"])
+        XCTAssertEqual(compare.status, 1, compare.stderr)
+        XCTAssertEqual(compare.stderrLines, ["selfassemble: error: no space left on the device holding \(disk)/cmp: \(disk)/cmp/fa-seed1.yaml could not be written; free some space there, or choose an --out on another disk"])
+
+        // With room again the same command runs: nothing of the failure is in its way.
+        XCTAssertEqual(try mount(["-o", "remount,size=64m", disk]).status, 0)
+        let again = try CommandRunner.run(["simulate"] + small + ["--out", file])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(try RunReader(path: file).isComplete)
+    }
+
     /// A long new run that fills the disk keeps the snapshots it wrote (hours of a real run)
     /// and is continued by --resume once there is room.
     func testANewRunThatFillsTheDiskKeepsItsSnapshotsForResume() throws {

@@ -113,6 +113,71 @@ final class ReplacementCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: data, encoding: .utf8), "label,x1\n0,1\n")
     }
 
+    /// A copy of a partial replacement, resumed, renamed itself over the file the original
+    /// replaces (through its `replaces` attribute), and the copy disappeared. Only FILE.partial
+    /// replaces FILE; a copy completes in place under its own name, says so in one line, and
+    /// leaves FILE and FILE.partial as they were.
+    func testAResumedCopyOfAPartialRunCompletesInPlace() throws {
+        let file = path("ow.h5"), partial = path("ow.h5.partial"), copy = path("moved.partial.h5")
+        let before = try writeOldRun(file)
+        let (status, _) = try CommandRunner.startAndSignal(["simulate"] + new + ["--out", file, "--overwrite"], signal: SIGKILL) {
+            CommandRunner.snapshots(in: partial) >= 3
+        }
+        XCTAssertEqual(status, SIGKILL)
+        try FileManager.default.copyItem(atPath: partial, toPath: copy)
+        let partialBytes = try contents(partial)
+
+        let resumed = try CommandRunner.run(["simulate", "--resume", copy, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(resumed.stderrLines, ["selfassemble: warning: \(copy) is a copy of a replacement of \(file) (only \(partial) replaces it): it completes in place as \(copy), and \(file) is left as it was"])
+        XCTAssertEqual(try contents(file), before, "the old run is untouched")
+        XCTAssertEqual(try contents(partial), partialBytes, "the partial run is untouched")
+        XCTAssertTrue(try RunReader(path: copy).isComplete)
+        XCTAssertEqual(try RunValidator.report(path: copy).warnings, [], "no 'replaces' attribute is left in the completed copy")
+        let reference = path("reference.h5")
+        XCTAssertEqual(try CommandRunner.run(["simulate"] + new + ["--out", reference]).status, 0)
+        try assertSameRun(reference, copy)
+
+        // The partial run itself still replaces its file.
+        let original = try CommandRunner.run(["simulate", "--resume", partial, "--quiet"])
+        XCTAssertEqual(original.status, 0, original.stderr)
+        XCTAssertEqual(original.stderr, "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: partial))
+        XCTAssertEqual(try RunReader(path: file).seed, 9)
+    }
+
+    /// --overwrite replaced any HDF5 file: a sweep's summary.h5 copied elsewhere, or a file made
+    /// with h5py. Only a selfassemble run (root attribute format = "selfassemble-run") is
+    /// replaced, and an empty file (what a creation on a full disk could leave).
+    func testOverwriteRefusesAnHDF5FileThatIsNotARun() throws {
+        let summary = path("summary.h5"), plain = path("plain.h5"), empty = path("empty.h5")
+        try TableFile.write(path: summary, tables: [("summary", [("seed", .numbers([1, 2])), ("rule", .texts(["fa", "bp"]))])],
+                            attributes: [("description", "a sweep's table")])
+        let made = try PythonRunner.run("""
+            import sys, h5py
+            with h5py.File(sys.argv[1], "w") as f:
+                f["x"] = [1.0, 2.0]
+                f.attrs["format"] = "my-own-format"
+            """, arguments: [plain])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        for out in [summary, plain] {
+            let before = try contents(out)
+            let result = try CommandRunner.run(["simulate"] + old + ["--out", out, "--overwrite"])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertEqual(result.stderrLines, ["selfassemble: error: refusing to replace \(out): it is an HDF5 file but not a selfassemble run (no root attribute format = \"selfassemble-run\"; e.g. a sweep's summary.h5) (--overwrite replaces run files only); choose another --out, or delete it yourself if it is to go"])
+            XCTAssertEqual(try contents(out), before, "left as it was")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial"))
+        }
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        let replaced = try CommandRunner.run(["simulate"] + old + ["--out", empty, "--overwrite"])
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertTrue(try RunReader(path: empty).isComplete)
+        // A run file is still replaced.
+        let again = try CommandRunner.run(["simulate"] + old + ["--seed", "8", "--out", empty, "--overwrite"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try RunReader(path: empty).seed, 8)
+    }
+
     /// SIGINT: the message names the partial run to continue and says the old file is unchanged.
     func testAnInterruptedReplacementSaysWhereItsRunIs() throws {
         let file = path("run.h5"), partial = path("run.h5.partial")

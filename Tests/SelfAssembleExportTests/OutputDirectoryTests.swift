@@ -11,13 +11,22 @@ final class OutputDirectoryTests: XCTestCase {
         let out = directory.file("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: out + "/notes.txt"))
-        assertOneLineError(["refusing", out, "not empty", "--overwrite"]) {
+        for overwrite in [false, true] {
+            assertOneLineError(["refusing", out, "holds notes.txt", "which an export does not write"]) {
+                try CircuitExporter.export(ExportRequest(runPath: run, format: .csv, snapshot: .last, outputDirectory: out, overwrite: overwrite))
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["notes.txt"], "left as it was")
+        }
+
+        // A previous export is replaced only with overwrite, and then file by file.
+        try FileManager.default.removeItem(atPath: out + "/notes.txt")
+        try CircuitExporter.export(ExportRequest(runPath: run, format: .sonata, snapshot: .last, outputDirectory: out))
+        assertOneLineError(["refusing", out, "holds a previous export", "--overwrite"]) {
             try CircuitExporter.export(ExportRequest(runPath: run, format: .csv, snapshot: .last, outputDirectory: out))
         }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["notes.txt"], "left as it was")
-
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).count, 5)
         try CircuitExporter.export(ExportRequest(runPath: run, format: .csv, snapshot: .last, outputDirectory: out, overwrite: true))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["edges.csv"], "replaced whole")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["edges.csv"], "the SONATA files are replaced")
         XCTAssertEqual(directory.contents(), ["out", "run.h5"])
 
         // An existing empty directory is used without --overwrite.
@@ -61,6 +70,28 @@ final class OutputDirectoryTests: XCTestCase {
             return 1
         }
         XCTAssertEqual(written, 1)
+        XCTAssertEqual(directory.contents(), ["out"])
+    }
+
+    /// Into an existing directory: a failure while writing leaves the previous export as it
+    /// was and no temporary directory; success replaces its files and removes those of it
+    /// that the new export did not write.
+    func testAnExistingDirectoryKeepsThePreviousExportUntilTheNewOneIsWhole() throws {
+        let directory = try ScratchDirectory()
+        let out = directory.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        for name in ["nodes.h5", "edges.h5"] { try Data("old \(name)".utf8).write(to: URL(fileURLWithPath: out + "/" + name)) }
+        let names: Set<String> = ["nodes.h5", "edges.h5", "edges.csv"]
+        let staged = try StagedDirectory(destination: out, overwrite: true, exportNames: names)
+        XCTAssertThrowsError(try staged.commit { staging -> Void in
+            try Data("half".utf8).write(to: URL(fileURLWithPath: staging + "/nodes.h5"))
+            throw ExportError("disk full")
+        })
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["edges.h5", "nodes.h5"])
+        XCTAssertEqual(try String(contentsOfFile: out + "/nodes.h5", encoding: .utf8), "old nodes.h5")
+
+        try staged.commit { staging in try Data("new".utf8).write(to: URL(fileURLWithPath: staging + "/edges.csv")) }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["edges.csv"])
         XCTAssertEqual(directory.contents(), ["out"])
     }
 

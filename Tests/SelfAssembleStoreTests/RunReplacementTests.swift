@@ -70,6 +70,37 @@ final class RunReplacementTests: XCTestCase {
         XCTAssertEqual(try RunValidator.report(path: path).warnings, [])
     }
 
+    /// Only the partial run at FILE.partial replaces FILE: a copy of it under another name,
+    /// continued, completes in place and leaves FILE as it was.
+    func testACopyOfAPartialRunCompletesInPlace() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("run.h5"), copy = directory.file("copy.h5")
+        try Data("the old run".utf8).write(to: URL(fileURLWithPath: path))
+        let run = try TinyRun.write(to: directory.file("source.h5"), compare: false)
+        let writer = try RunWriter(creating: path, metadata: run.metadata)
+        for snapshot in run.snapshots.prefix(3) { try writer.append(snapshot) }
+        writer.close()
+        try FileManager.default.copyItem(atPath: writer.path, toPath: copy)
+
+        let point = try RunReader(path: copy).resumePoint()
+        XCTAssertEqual(point.metadata.replaces, "run.h5")
+        let continued = try RunWriter(resuming: copy, metadata: point.metadata)
+        XCTAssertEqual(continued.destination, copy)
+        XCTAssertFalse(continued.isReplacement)
+        XCTAssertEqual(continued.copyOfReplacementOf, path)
+        for snapshot in run.snapshots.dropFirst(3) { try continued.append(snapshot) }
+        try continued.finish(summary: run.summary, comparison: nil)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "the old run")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: writer.path), "the partial run itself is kept")
+        XCTAssertTrue(try RunReader(path: copy).isComplete)
+        XCTAssertEqual(try RunValidator.report(path: copy).warnings, [], "no 'replaces' attribute is left")
+
+        let own = try RunWriter(resuming: writer.path, metadata: try RunReader(path: writer.path).resumePoint().metadata)
+        XCTAssertEqual(own.destination, path)
+        XCTAssertNil(own.copyOfReplacementOf)
+        own.close()
+    }
+
     /// The replaced file's permissions carry over; a link is followed, so that it keeps
     /// pointing at the run.
     func testPermissionsAndLinksOfTheReplacedFile() throws {

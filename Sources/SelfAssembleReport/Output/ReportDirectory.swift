@@ -4,7 +4,9 @@ import Foundation
 /// The only file output of the library; the analysis and the renderers touch no files.
 public enum ReportDirectory {
     /// Writes every file and returns their paths (report.md first). Creates the directory
-    /// (and its parents) when needed; replaces files of the same names.
+    /// (and its parents) when needed; replaces an older report in it: its files of the same
+    /// names, and then its figures this report does not have (a deeper circuit's levels).
+    /// Anything else in the directory is kept.
     @discardableResult
     public static func write(_ report: MotifReport, to directory: String) throws -> [String] {
         let manager = FileManager.default
@@ -49,12 +51,22 @@ public enum ReportDirectory {
             for file in staged where rename(file.temporary, file.path) != 0 {
                 throw ReportError("cannot write \(file.path) (\(String(cString: strerror(errno)))): choose a writable --out directory")
             }
+            removeStaleFigures(in: directory, keeping: Set(files.map(\.0)))
         } catch {
             for file in staged { try? manager.removeItem(atPath: file.temporary) }
             removeEmpty(created)
             throw error
         }
         return staged.map(\.path)
+    }
+
+    /// Removes the figures of an older report that this one did not write (only once the new
+    /// report is whole: a report that fails leaves the older one as it was).
+    static func removeStaleFigures(in directory: String, keeping written: Set<String>) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where ReportFigures.isFigureName(name) && !written.contains(name) {
+            unlink((directory as NSString).appendingPathComponent(name))
+        }
     }
 
     /// `directory` and its ancestors that do not exist, outermost first.

@@ -26,6 +26,18 @@ public enum ReportFigures {
             .joined(separator: "; ")
     }
 
+    /// True for a file name that some report's figure has (any level): what a new report in
+    /// the same directory replaces, so that no figure of an older report (a deeper circuit's
+    /// level-3 figures) is left beside it. Kept in step with the names below.
+    public static func isFigureName(_ name: String) -> Bool {
+        if name == "accuracy.svg" || name == "effective-rank.svg" { return true }
+        for prefix in ["trajectories-level-", "gram-level-", "spectra-level-"] where name.hasPrefix(prefix) && name.hasSuffix(".svg") {
+            let level = name.dropFirst(prefix.count).dropLast(".svg".count)
+            return !level.isEmpty && level.allSatisfy(\.isASCII) && level.allSatisfy(\.isNumber)
+        }
+        return false
+    }
+
     public static func make(_ report: MotifReport) -> [ReportFigure] {
         var figures = report.levels.map { trajectory(report, level: $0) }
         figures.append(accuracy(report))
