@@ -15,9 +15,10 @@ for seed in $seeds; do
   "$bin" simulate --seed "$seed" --data "$shared/data/mnist" --sizes 784,256,256,10 --epochs 10 \
     --compare-bp --snapshot-every 500 --out "$out/run.h5" --overwrite --json 2>/dev/null > "$out/log.jsonl" \
     || [ $? -eq 3 ]  # 3: learning diverged; the row says where
-  python3 - "$seed" "$(( $(date +%s) - start ))" < "$out/log.jsonl" <<'PY'
+  # The log is read by name: python's standard input is this script's program text.
+  python3 - "$seed" "$(( $(date +%s) - start ))" "$out/log.jsonl" <<'PY'
 import json, sys
-s = [json.loads(l) for l in sys.stdin if '"summary"' in l][-1]
+s = [json.loads(l) for l in open(sys.argv[3]) if '"summary"' in l][-1]
 lv = s["levels"]
 f = lambda v: float("nan") if v is None else v
 print(sys.argv[1], "%.4f" % s["test_accuracy"], "%.4f" % s["bp_test_accuracy"], "%.4f" % s["bp_tuned_test_accuracy"],
