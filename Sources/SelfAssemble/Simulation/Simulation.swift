@@ -38,6 +38,8 @@ public struct Simulation: Sendable {
     public var detector: AssemblyDetector { checkpoint.detector }
     /// The step at which learning diverged (its update was not applied; see ``DivergenceCheck``).
     public var divergedAtStep: Int? { checkpoint.divergedAtStep }
+    /// Why the run diverged, when it diverged in this process (not stored in the checkpoint).
+    public private(set) var divergenceCause: DivergenceCause?
 
     /// Steps of the reciprocal stage, the first of development.
     public var developmentSteps: Int { configuration.developmentSteps }
@@ -155,22 +157,32 @@ public struct Simulation: Sendable {
     /// Takes one step (development or learning) and reports what it produced.
     public mutating func advance(_ onEvent: (SimulationEvent) throws -> Void) throws {
         precondition(!isFinished, "the run is finished")
-        switch phase {
-        case .reciprocalStage:
-            reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
-            divergenceCheck.forget()
-        case .descendingStage:
-            descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
-            divergenceCheck.forget()
-        case .learning:
-            if let cause = try learningStep(onEvent) {
-                // A diverging circuit is an outcome (a circuit without development typically does
-                // this), not a failure: stop with the last finite state and record it.
-                checkpoint.divergedAtStep = step
-                if checkpoint.lastRecordedStep != step { try record(onEvent, wholeTestSet: true) }
-                try onEvent(.diverged(step: step, cause: cause))
-                return
+        let stage = phase
+        var cause: DivergenceCause?
+        switch stage {
+        case .reciprocalStage, .descendingStage:
+            // Kept to restore when the step blows up (the stage's in-place products then copy
+            // the matrices they change, a small part of the step's cost).
+            let before = circuit
+            if stage == .reciprocalStage {
+                reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+            } else {
+                descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
             }
+            divergenceCheck.forget()
+            cause = DivergenceCheck.developmentRefusal(of: circuit, stage: stage)
+            if cause != nil { circuit = before }
+        case .learning:
+            cause = try learningStep(onEvent)
+        }
+        if let cause {
+            // A diverging circuit is an outcome (a circuit without development typically does
+            // this), not a failure: stop with the last finite state and record it.
+            divergenceCause = cause
+            checkpoint.divergedAtStep = step
+            if checkpoint.lastRecordedStep != step { try record(onEvent, wholeTestSet: true) }
+            try onEvent(.diverged(step: step, cause: cause))
+            return
         }
         checkpoint.step += 1
         if isSnapshotStep { try record(onEvent) }
@@ -194,12 +206,22 @@ public struct Simulation: Sendable {
                                       settings: plasticity)
         rule.refreshFeedback(&circuit, context: context)
         let update = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
-        if let cause = divergenceCheck.refusal(of: update, to: circuit, settings: plasticity) { return cause }
+        if let cause = divergenceCheck.refusal(of: update, to: circuit, settings: plasticity) {
+            return developmentCause(of: cause) ?? cause
+        }
+        // A rule that learns its feedback may overflow it (e.g. a learned inverse at a large
+        // --inverse-noise): that step is refused whole, so the circuit before it is kept.
+        let before = configuration.rule.learnsFeedback ? circuit : nil
+        circuit.apply(update, settings: plasticity)
+        rule.learnFeedback(&circuit, update: update, context: context)
+        if let before, let projection = DivergenceCheck.unboundedFeedback(of: circuit) {
+            circuit = before
+            divergenceCheck.forget()
+            return .feedbackLearning(projection: projection)
+        }
         checkpoint.epochLoss += update.loss * Double(update.samples)
         checkpoint.epochCorrect += update.correct
         checkpoint.epochSamples += update.samples
-        circuit.apply(update, settings: plasticity)
-        rule.learnFeedback(&circuit, update: update, context: context)
         if position == batchesPerEpoch - 1 {
             let accuracy = testAccuracy()
             checkpoint.testAccuracyByEpoch.append(accuracy)
@@ -208,6 +230,16 @@ public struct Simulation: Sendable {
                                     trainAccuracy: trainAccuracy, testAccuracy: accuracy))
         }
         return nil
+    }
+
+    /// A divergence at the first learning step whose activities are not finite, after a
+    /// descending stage that ran: the weights learning starts from are those development left
+    /// (no learning update has touched them yet), so the stage's rate is the cause, not eta_W.
+    private func developmentCause(of cause: DivergenceCause) -> DivergenceCause? {
+        guard cause == .notFinite, step == developmentEnd, configuration.descendingSteps > 0,
+              plasticity.plastic.contains(.W) else { return nil }
+        let largest = (1...circuit.levels).map { circuit[$0].W.largestMagnitude }.max() ?? 0
+        return .development(stage: .descendingStage, largestWeight: largest)
     }
 
     /// Snapshots at the first step, every `snapshotEvery` steps, at the end of each development
@@ -285,7 +317,8 @@ public struct Simulation: Sendable {
             finalTrainAccuracy: trainAccuracy, testAccuracyByEpoch: checkpoint.testAccuracyByEpoch,
             onsets: detector.onsets,
             shortfalls: (1...architecture.levels).map { detector.shortfall(level: $0) },
-            finalMotif: checkpoint.latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep)
+            finalMotif: checkpoint.latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep,
+            divergenceCause: divergenceCause)
     }
 }
 
