@@ -110,9 +110,16 @@ final class CompareCommandTests: XCTestCase {
                                    (["--rule", "fa"], ["--rules"]),
                                    (["--jobs", "0"], ["--jobs"]),
                                    (["--seeds", "1,2,1"], ["--seeds", "1", "twice"]),
-                                   (["--rules", "bp,fa,bp"], ["--rules", "bp", "twice"])] {
+                                   (["--rules", "bp,fa,bp"], ["--rules", "bp", "twice"]),
+                                   // A per-rule value of a rule not compared, or given twice, is not silently dropped or overridden.
+                                   (["--rules", "fa", "--rates", "dfa=0.1"], ["--rates sets dfa, which --rules does not compare (fa)", "add dfa to --rules or drop dfa=0.1"]),
+                                   (["--rules", "fa", "--rates", "fa=0.1,fa=0.2"], ["--rates sets fa twice in 'fa=0.1,fa=0.2'"]),
+                                   (["--rules", "fa,bp", "--decays", "kolen-pollack=1e-3"], ["--decays sets kolen-pollack, which --rules does not compare (fa,bp)"]),
+                                   (["--rules", "fa", "--decays", "fa=0,fa=0"], ["--decays sets fa twice"])] {
             let result = try CommandRunner.run(["compare", "--out", dir.appendingPathComponent("x").path] + arguments + small, in: dir)
             XCTAssertNotEqual(result.status, 0)
+            if arguments.contains("--rates") || arguments.contains("--decays") { XCTAssertEqual(result.status, 64, result.stderr) }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x").path), "nothing written: \(arguments)")
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
             for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
         }
