@@ -166,6 +166,9 @@ struct CircuitOptions: ParsableArguments {
         if let threads { c.threads = threads }
         do {
             _ = try c.validated()
+            // A count this OpenBLAS cannot run is a bad value of --threads (exit 64), found
+            // here rather than when the run starts (where a stored count is a file's fault).
+            if let threads { try SimulationRun.useThreads(threads) }
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
