@@ -194,10 +194,13 @@ enum ProgressText {
                 : "the reciprocal stage of development was off (--development-steps 0)"
             return head + off + ", so Vbar never became the transpose of V and the circuit's update does not follow the gradient; give --development-steps steps (default \(SimulationConfiguration().developmentSteps))"
         }
+        if let (values, options) = updateOptions(rule: rule, configuration: c) {
+            return head + "one of eta_W = \(rate(c.etaW)), \(values) is too large for this circuit; lower --eta-w or \(options)"
+        }
         let rates = rule == .circuit && c.etaV > 0 && c.plastic.contains(.V)
             ? "eta_W = \(rate(c.etaW)) or eta_V = \(rate(c.etaV)) is too large for this circuit; lower --eta-w or --eta-v"
             : "eta_W = \(rate(c.etaW)) is too large for \(rule == .bp ? "backpropagation on this network" : "this circuit"); lower --eta-w"
-        return head + rates + updateAdvice(rule: rule, configuration: c)
+        return head + rates
     }
 
     /// The options of a rule's feedback learning (``DivergenceCause/feedbackLearning(projection:)``).
@@ -210,15 +213,18 @@ enum ProgressText {
         }
     }
 
-    /// The other options that shape W's update for rules that have them.
-    private static func updateAdvice(rule: RuleKind, configuration c: SimulationConfiguration) -> String {
+    /// The rule's own options that shape W's update besides eta_W, in words and as options:
+    /// GAIT-prop's regulariser, target propagation's step and learned inverses (through which
+    /// its updates pass); nil for rules without such options.
+    private static func updateOptions(rule: RuleKind, configuration c: SimulationConfiguration) -> (values: String, options: String)? {
         switch rule {
         case .gaitProp:
-            return ", or --orthogonality (now \(rate(c.orthogonality))), GAIT-prop's regulariser on W"
+            return ("lambda_O = \(rate(c.orthogonality)) (GAIT-prop's orthogonality regulariser on W)", "--orthogonality")
         case .dtp, .dtpSkip:
-            return ", or --target-step (now \(rate(c.targetStep))), --inverse-rate (now \(rate(c.inverseRate))) or --inverse-noise (now \(rate(c.inverseNoise))), through which its updates pass"
+            return ("beta = \(rate(c.targetStep)) or the learned inverses' eta_inv = \(rate(c.inverseRate)), sigma = \(rate(c.inverseNoise)) (through which its updates pass)",
+                    "--target-step, --inverse-rate or --inverse-noise")
         default:
-            return ""
+            return nil
         }
     }
 

@@ -63,6 +63,21 @@ final class DivergenceCommandTests: XCTestCase {
         }
     }
 
+    /// W's update diverging in a rule with its own options that shape it names them, not
+    /// eta_W alone: GAIT-prop at --orthogonality 1e9, dtp at --inverse-rate 1e6 (whose
+    /// learned inverses grow until the updates through them run away).
+    func testADivergingUpdateNamesTheRulesOwnOptions() throws {
+        for (rule, option, named) in [("gait-prop", ["--orthogonality", "1e9"], "lambda_O = 1e+09"),
+                                      ("dtp", ["--inverse-rate", "1e6"], "eta_inv = 1e+06")] {
+            let out = path("\(rule)-update.h5")
+            let result = try CommandRunner.run(["simulate", "--out", out, "--rule", rule, "--sizes", "16,12,8", "--epochs", "1",
+                                                "--development-steps", "0", "--descending-steps", "0"] + option)
+            XCTAssertEqual(result.status, 3, result.stderr)
+            let line = try XCTUnwrap(result.stdoutLines.first { $0.hasPrefix("  learning diverged at step") }, result.stdout)
+            XCTAssertTrue(line.contains(named) && line.contains("lower --eta-w or ") && line.contains(option[0]), line)
+        }
+    }
+
     /// Development that blows up is reported as development's divergence naming its stage's
     /// options: a descending stage at rate 1e30 leaves W near 1e29, and the first learning step
     /// (whose activities overflow) is not blamed on eta_W.
