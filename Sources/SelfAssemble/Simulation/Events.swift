@@ -89,14 +89,15 @@ public struct SimulationSummary: Sendable {
 
 /// A run that cannot go on.
 public enum SimulationError: Error, CustomStringConvertible {
-    /// The weights themselves became non-finite although every applied update was finite
-    /// (overflow); found when the next snapshot is taken.
+    /// The weights themselves became non-finite although the divergence check admitted every
+    /// step (it refuses learning, feedback-learning and development steps that could overflow);
+    /// found when the next snapshot is taken. A last guard, not expected to happen.
     case overflow(step: Int)
 
     public var description: String {
         switch self {
         case .overflow(let step):
-            "a weight overflowed at step \(step): lower --eta-w or --eta-v"
+            "a weight became non-finite by step \(step) although every step passed the divergence check: lower the rates of this run (--eta-w, --eta-v, the rule's own) and report it as a bug of the check"
         }
     }
 }

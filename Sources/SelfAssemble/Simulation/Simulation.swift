@@ -248,10 +248,10 @@ public struct Simulation: Sendable {
         step % configuration.snapshotEvery == 0 || step == developmentSteps || step == developmentEnd || step == totalSteps
     }
 
-    /// Measures and reports a snapshot. The weights are checked here, once per snapshot rather
-    /// than in every step (the scan cost about a tenth of a development step): a learning step
-    /// that could make them non-finite is never applied (``DivergenceCheck``), so only
-    /// development or a rule's learned feedback can, and no such snapshot reaches the listeners.
+    /// Measures and reports a snapshot. The weights are checked here once more: no step that
+    /// could make them non-finite is applied (learning, a rule's learned feedback and
+    /// development all diverge instead; ``DivergenceCheck``), so this is a last guard, and no
+    /// non-finite snapshot reaches the listeners.
     ///
     /// The test accuracy is the whole test set's at an epoch's end (measured there already), at
     /// the run's last step and where it diverged; elsewhere that of ``snapshotTestSamples``.
