@@ -106,6 +106,13 @@ final class DivergenceTests: XCTestCase {
         XCTAssertEqual(summary.divergenceCause, causes[0])
         XCTAssertEqual(reported.last, step, "the last finite circuit is recorded")
         XCTAssertTrue(summary.finalCircuit.isFinite)
+        // The circuit kept is the one before the refused step, bit for bit (it is rebuilt by
+        // replaying the steps since the last development snapshot).
+        var reference = try Simulation(configuration: c, data: task.generate(seed: 1))
+        try reference.start { _ in }
+        while reference.step < step { try reference.advance { _ in } }
+        XCTAssertTrue(reference.circuit == summary.finalCircuit, "the circuit of step \(step)")
+        XCTAssertNotEqual(step % c.snapshotEvery, 0, "the divergence is between snapshots, so the replay is exercised")
     }
 
     /// A descending stage that leaves finite weights too large to compute with (1e29) is named

@@ -40,6 +40,10 @@ public struct Simulation: Sendable {
     public var divergedAtStep: Int? { checkpoint.divergedAtStep }
     /// Why the run diverged, when it diverged in this process (not stored in the checkpoint).
     public private(set) var divergenceCause: DivergenceCause?
+    /// The step, circuit and development generator from which a development step that blew up
+    /// is replayed (``restoreBeforeDevelopmentStep()``); taken at the first development step of
+    /// this process and at every snapshot step of development after it.
+    private var developmentRestart: (step: Int, circuit: Circuit, rng: Xoshiro256StarStar)?
 
     /// Steps of the reciprocal stage, the first of development.
     public var developmentSteps: Int { configuration.developmentSteps }
@@ -161,18 +165,15 @@ public struct Simulation: Sendable {
         var cause: DivergenceCause?
         switch stage {
         case .reciprocalStage, .descendingStage:
-            // Kept to restore when the step blows up (the stage's in-place products then copy
-            // the matrices they change, a small part of the step's cost).
-            let before = circuit
-            if stage == .reciprocalStage {
-                reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
-            } else {
-                descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+            if developmentRestart == nil || (step % configuration.snapshotEvery == 0 && developmentRestart?.step != step) {
+                developmentRestart = (step, circuit, checkpoint.developmentRng)
             }
+            developmentStep(stage)
             divergenceCheck.forget()
             cause = DivergenceCheck.developmentRefusal(of: circuit, stage: stage)
-            if cause != nil { circuit = before }
+            if cause != nil { restoreBeforeDevelopmentStep() }
         case .learning:
+            developmentRestart = nil
             cause = try learningStep(onEvent)
         }
         if let cause {
@@ -187,6 +188,27 @@ public struct Simulation: Sendable {
         checkpoint.step += 1
         if isSnapshotStep { try record(onEvent) }
         try onEvent(.progress(progress))
+    }
+
+    /// One step of a development stage (in place).
+    private mutating func developmentStep(_ stage: Phase) {
+        if stage == .reciprocalStage {
+            reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+        } else {
+            descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+        }
+    }
+
+    /// After a development step that blew up: the circuit as it was before that step, rebuilt
+    /// by replaying the steps since ``developmentRestart`` (bit-identical: the same circuit,
+    /// generator and products). Copying the circuit before every step to restore it would
+    /// cost about a tenth of a development step on wide levels; the restart point, taken once
+    /// per snapshot interval, costs one copy of the changed matrices per interval.
+    private mutating func restoreBeforeDevelopmentStep() {
+        guard let restart = developmentRestart else { return }
+        circuit = restart.circuit
+        checkpoint.developmentRng = restart.rng
+        for update in restart.step..<step { developmentStep(phase(ofUpdate: update)) }
     }
 
     /// One minibatch of the learning phase; the cause when it diverges (not applied; see ``DivergenceCheck``).
