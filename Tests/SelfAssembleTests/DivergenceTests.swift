@@ -24,6 +24,14 @@ final class DivergenceTests: XCTestCase {
         return try Simulation(configuration: c, data: task.generate(seed: 1))
     }
 
+    /// A small run of `c`: 16 features, 8 classes, 64 training and 16 test samples.
+    private func smallRun(_ c: SimulationConfiguration) throws -> Simulation {
+        var task = GaussianClusters(features: 16, classes: 8)
+        task.trainSamples = 64
+        task.testSamples = 16
+        return try Simulation(configuration: c, data: task.generate(seed: 1))
+    }
+
     func testDivergenceStopsTheRunWithAFiniteCircuit() throws {
         var simulation = try divergingRun()
         var divergedEvents = [Int]()
@@ -85,10 +93,7 @@ final class DivergenceTests: XCTestCase {
         c.batch = 4
         c.epochs = 1
         c.snapshotEvery = 5
-        var task = GaussianClusters(features: 16, classes: 8)
-        task.trainSamples = 64
-        task.testSamples = 16
-        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        var simulation = try smallRun(c)
         var reported = [Int]()
         var causes = [DivergenceCause]()
         let summary = try simulation.run { event in
@@ -108,7 +113,7 @@ final class DivergenceTests: XCTestCase {
         XCTAssertTrue(summary.finalCircuit.isFinite)
         // The circuit kept is the one before the refused step, bit for bit (it is rebuilt by
         // replaying the steps since the last development snapshot).
-        var reference = try Simulation(configuration: c, data: task.generate(seed: 1))
+        var reference = try smallRun(c)
         try reference.start { _ in }
         while reference.step < step { try reference.advance { _ in } }
         XCTAssertTrue(reference.circuit == summary.finalCircuit, "the circuit of step \(step)")
@@ -125,10 +130,7 @@ final class DivergenceTests: XCTestCase {
         c.descendingRate = 1e30
         c.batch = 4
         c.epochs = 1
-        var task = GaussianClusters(features: 16, classes: 8)
-        task.trainSamples = 64
-        task.testSamples = 16
-        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        var simulation = try smallRun(c)
         let summary = try simulation.run()
         XCTAssertEqual(summary.divergedAtStep, 10, "at the first learning step")
         guard case .development(let stage, let largest) = summary.divergenceCause else { return XCTFail("\(String(describing: summary.divergenceCause))") }
@@ -137,8 +139,8 @@ final class DivergenceTests: XCTestCase {
         XCTAssertTrue(largest.isFinite)
     }
 
-    /// A rule's learned feedback that would overflow (target propagation's inverses at a huge
-    /// --inverse-noise; Kolen-Pollack's B) refuses the whole step: the run diverges there with
+    /// A rule's learned feedback that would overflow (the learned inverses of dtp, dtp-skip and
+    /// gait-prop at a huge --inverse-noise) refuses the whole step: the run diverges there with
     /// the circuit before the step (forward weights and feedback), and the cause names the projection.
     func testLearnedFeedbackThatOverflowsIsADivergence() throws {
         for rule in [RuleKind.dtp, .dtpSkip, .gaitProp] {
@@ -150,10 +152,7 @@ final class DivergenceTests: XCTestCase {
             c.descendingSteps = 0
             c.batch = 8
             c.epochs = 1
-            var task = GaussianClusters(features: 16, classes: 8)
-            task.trainSamples = 64
-            task.testSamples = 16
-            var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+            var simulation = try smallRun(c)
             let start = simulation.circuit
             let summary = try simulation.run()
             XCTAssertEqual(summary.divergedAtStep, 0, "\(rule)")
