@@ -43,7 +43,14 @@ public struct Simulation: Sendable {
     /// The step, circuit and development generator from which a development step that blew up
     /// is replayed (``restoreBeforeDevelopmentStep()``); taken at the first development step of
     /// this process and at every snapshot step of development after it.
-    private var developmentRestart: (step: Int, circuit: Circuit, rng: Xoshiro256StarStar)?
+    private var developmentRestart: DevelopmentRestart?
+
+    /// A point development can be replayed from.
+    private struct DevelopmentRestart: Sendable {
+        var step: Int
+        var circuit: Circuit
+        var rng: Xoshiro256StarStar
+    }
 
     /// Steps of the reciprocal stage, the first of development.
     public var developmentSteps: Int { configuration.developmentSteps }
@@ -166,7 +173,7 @@ public struct Simulation: Sendable {
         switch stage {
         case .reciprocalStage, .descendingStage:
             if developmentRestart == nil || (step % configuration.snapshotEvery == 0 && developmentRestart?.step != step) {
-                developmentRestart = (step, circuit, checkpoint.developmentRng)
+                developmentRestart = DevelopmentRestart(step: step, circuit: circuit, rng: checkpoint.developmentRng)
             }
             developmentStep(stage)
             divergenceCheck.forget()
