@@ -45,7 +45,7 @@ struct CircuitOptions: ParsableArguments {
     @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "lambda, weight decay of W and Wbar per step. Default: \(defaults.weightDecay).")
     var weightDecay: Float?
 
-    @Option(name: .customLong("target-step"), parsing: .unconditional, help: "beta, the top's target step down the loss (dtp, dtp-skip). Default: \(defaults.targetStep).")
+    @Option(name: .customLong("target-step"), parsing: .unconditional, help: "beta, the top's target step down the loss (dtp, dtp-skip), in (0, 10]: a small step. Default: \(defaults.targetStep).")
     var targetStep: Float?
 
     @Option(name: .customLong("inverse-noise"), parsing: .unconditional, help: "sigma, the noise the learned inverses learn from, >= 0 (gait-prop, dtp, dtp-skip). Default: \(defaults.inverseNoise).")
@@ -166,6 +166,9 @@ struct CircuitOptions: ParsableArguments {
         if let threads { c.threads = threads }
         do {
             _ = try c.validated()
+            // A count this OpenBLAS cannot run is a bad value of --threads (exit 64), found
+            // here rather than when the run starts (where a stored count is a file's fault).
+            if let threads { try SimulationRun.useThreads(threads) }
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }

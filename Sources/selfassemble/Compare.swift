@@ -61,8 +61,8 @@ struct Compare: ParsableCommand {
         let ruleKinds = try Self.unique(try Self.parseRules(rules), option: "rules", text: rules) { $0.rawValue }
         let seedList = try Self.unique(try OptionList.parse(seeds, option: "seeds", what: "non-negative integers") { UInt64($0) },
                                        option: "seeds", text: seeds) { String($0) }
-        let rateOverrides = try Self.parsePerRule(rates, option: "rates")
-        let decayOverrides = try Self.parsePerRule(decays, option: "decays")
+        let rateOverrides = try Self.parsePerRule(rates, option: "rates", rules: ruleKinds)
+        let decayOverrides = try Self.parsePerRule(decays, option: "decays", rules: ruleKinds)
         var base = try loadConnectome().configuration
         base = try circuit.resolved(over: base)
         if let warning = circuit.targetPropagationWarning(rules: ruleKinds) { Terminal.standardError("selfassemble: warning: " + warning) }
@@ -114,15 +114,30 @@ struct Compare: ParsableCommand {
     }
 
     /// "fa=0.05,dfa=0.02" -> [.fa: 0.05, .dfa: 0.02].
-    static func parsePerRule(_ text: String?, option: String) throws -> [RuleKind: Float] {
+    /// The per-rule values of `--rates` or `--decays`. A rule named twice (which value was
+    /// meant?) or one that `--rules` does not compare (a value that would change nothing,
+    /// often a typo for another rule) is an error, not silently the last value or ignored.
+    static func parsePerRule(_ text: String?, option: String, rules: [RuleKind]) throws -> [RuleKind: Float] {
         guard let text else { return [:] }
         let pairs = try OptionList.parse(text, option: option, what: "rule=value pairs with a rule of \(RuleKind.allCases.map(\.rawValue).joined(separator: ", ")) and a number >= 0") { part -> (RuleKind, Float)? in
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2, let rule = RuleKind(rawValue: kv[0]), let value = Float(kv[1]), value >= 0, value.isFinite else { return nil }
             return (rule, value)
         }
-        return Dictionary(pairs, uniquingKeysWith: { _, last in last })
+        var values = [RuleKind: Float]()
+        for (rule, value) in pairs {
+            guard values[rule] == nil else {
+                throw ValidationError("--\(option) sets \(rule.rawValue) twice in '\(text)': give each rule one value")
+            }
+            guard rules.contains(rule) else {
+                throw ValidationError("--\(option) sets \(rule.rawValue), which --rules does not compare (\(rules.map(\.rawValue).joined(separator: ","))): add \(rule.rawValue) to --rules or drop \(rule.rawValue)=\(kvText(value)) from --\(option)")
+            }
+            values[rule] = value
+        }
+        return values
     }
+
+    private static func kvText(_ value: Float) -> String { String(format: "%g", Double(value)) }
 
     /// `values` when none repeats: a rule or seed given twice would be the same run twice (and
     /// the same run file).

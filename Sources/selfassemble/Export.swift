@@ -46,6 +46,17 @@ struct Export: ParsableCommand {
         if ExportFormat(rawValue: format.lowercased()) == nil {
             throw ValidationError("--format must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
         }
+        // Bad values of options are usage errors (exit 64) before the file is read; the
+        // exporter checks them again for other callers.
+        if let step {
+            do { _ = try SnapshotSelection(stepArgument: step) } catch { throw ValidationError(String(describing: error)) }
+        }
+        if let snapshotIndex, snapshotIndex < 0 {
+            throw ValidationError("--snapshot-index must be a position >= 0 (0 is the first snapshot), got \(snapshotIndex)")
+        }
+        if !(threshold >= 0 && threshold.isFinite) {
+            throw ValidationError("--threshold must be a finite number >= 0 (a weight magnitude), got \(threshold)")
+        }
     }
 
     func run() throws {

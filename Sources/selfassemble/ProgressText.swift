@@ -34,7 +34,8 @@ enum ProgressText {
         case .snapshot(let s):
             return "[\(run)] \(s.phase.rawValue) step \(s.step) | " + motif(s.motif)
         case .diverged(let step, let cause):
-            return "[\(run)] learning diverged at step \(step): \(Self.cause(cause)); the run stops here"
+            let what = if case .development = cause { "development" } else { "learning" }
+            return "[\(run)] \(what) diverged at step \(step): \(Self.cause(cause)); the run stops here"
         case .progress(let p):
             return line(p, run: run)
         }
@@ -45,6 +46,10 @@ enum ProgressText {
         switch cause {
         case .notFinite:
             return "the loss or the update was not finite, or would have made a weight overflow"
+        case .feedbackLearning(let projection):
+            return "the rule's learned feedback \(projection) would have overflowed (not W's update)"
+        case .development(let stage, let largest):
+            return "the \(stage.rawValue) of development made the weights overflow (largest \(String(format: "%.3g", Double(largest))))"
         case .runaway(let loss, let bound):
             return "its minibatch loss \(String(format: "%.4g", loss)) ran away past \(String(format: "%.4g", bound)) (\(String(format: "%g", DivergenceCheck.runawayFactor)) times the loss of chance)"
         }
@@ -92,14 +97,14 @@ enum ProgressText {
             lines.append("  \(o.summary.rule.rawValue) test accuracy: \(f(o.summary.finalTestAccuracy))")
         }
         if let step = o.summary.divergedAtStep {
-            lines.append("  " + divergence(rule: o.summary.rule, step: step, lossBefore: o.lossBeforeDivergence, configuration: c))
+            lines.append("  " + divergence(rule: o.summary.rule, step: step, lossBefore: o.lossBeforeDivergence, cause: o.summary.divergenceCause, configuration: c))
         }
         if let bp = o.comparison {
             let gap = (o.summary.finalTestAccuracy - bp.finalTestAccuracy) * 100
             lines.append("  bp test accuracy: \(f(bp.finalTestAccuracy)) (same network, data, seed and budget; difference \(String(format: "%+.1f", gap)) points)")
             if let step = bp.divergedAtStep {
                 let reference = BackpropReference.configuration(matching: c)
-                lines.append("  bp " + divergence(rule: .bp, step: step, lossBefore: o.comparisonLossBeforeDivergence, configuration: reference))
+                lines.append("  bp " + divergence(rule: .bp, step: step, lossBefore: o.comparisonLossBeforeDivergence, cause: bp.divergenceCause, configuration: reference))
             }
         }
         if let tuned = o.tunedComparison {
@@ -163,19 +168,64 @@ enum ProgressText {
     /// too large for this network; with the step and the training loss just before.
     private static func rate(_ x: Float) -> String { String(format: "%g", Double(x)) }
 
-    static func divergence(rule: RuleKind, step: Int, lossBefore: Double?, configuration c: SimulationConfiguration) -> String {
+    /// The summary's line on a divergence: where, what diverged and which options to change.
+    /// The cause (``DivergenceCause``) says what: development's stage (its rate), the rule's
+    /// learned feedback (its own hyperparameters) or the update of W (eta_W, with the options
+    /// that shape that rule's update); nil (a run continued after it diverged) is read as W's.
+    static func divergence(rule: RuleKind, step: Int, lossBefore: Double?, cause: DivergenceCause?,
+                           configuration c: SimulationConfiguration) -> String {
+        if case .development(let stage, let largest) = cause {
+            let advice = stage == .reciprocalStage
+                ? "lower the reciprocal stage's rate (a connectome's development.rate, now \(rate(c.developmentRate)))"
+                : "lower --descending-rate (now \(rate(c.descendingRate))) or raise --descending-decay (now \(rate(c.descendingDecay)))"
+            let what = step == c.developmentSteps + c.descendingSteps
+                ? "the weights it left (largest |W| \(String(format: "%.3g", Double(largest)))) make the first learning step's activities overflow"
+                : "a step would have made its weights overflow (largest \(String(format: "%.3g", Double(largest))))"
+            return "development diverged in the \(stage.rawValue) (step \(step)) and the run stopped there: \(what); \(advice)"
+        }
         let before = lossBefore.map { " (training loss \(String(format: "%.4g", $0)) before it)" }
             ?? (step == c.developmentSteps + c.descendingSteps ? " (at the first learning step)" : "")
         let head = "learning diverged at step \(step)\(before) and the run stopped there: "
+        if case .feedbackLearning(let projection) = cause {
+            return head + "rule \(rule.rawValue)'s learned feedback \(projection) would have overflowed; " + feedbackAdvice(rule: rule, configuration: c)
+        }
         if rule == .circuit && c.developmentSteps == 0 {
             let off = c.descendingSteps == 0 ? "development was off (--development-steps 0 --descending-steps 0)"
                 : "the reciprocal stage of development was off (--development-steps 0)"
             return head + off + ", so Vbar never became the transpose of V and the circuit's update does not follow the gradient; give --development-steps steps (default \(SimulationConfiguration().developmentSteps))"
         }
+        if let (values, options) = updateOptions(rule: rule, configuration: c) {
+            return head + "one of eta_W = \(rate(c.etaW)), \(values) is too large for this circuit; lower --eta-w or \(options)"
+        }
         let rates = rule == .circuit && c.etaV > 0 && c.plastic.contains(.V)
             ? "eta_W = \(rate(c.etaW)) or eta_V = \(rate(c.etaV)) is too large for this circuit; lower --eta-w or --eta-v"
             : "eta_W = \(rate(c.etaW)) is too large for \(rule == .bp ? "backpropagation on this network" : "this circuit"); lower --eta-w"
         return head + rates
+    }
+
+    /// The options of a rule's feedback learning (``DivergenceCause/feedbackLearning(projection:)``).
+    private static func feedbackAdvice(rule: RuleKind, configuration c: SimulationConfiguration) -> String {
+        switch rule {
+        case .kolenPollack:
+            return "B_l learns with W's update, so lower --eta-w (now \(rate(c.etaW)))"
+        default:
+            return "lower --inverse-rate (now \(rate(c.inverseRate))) or --inverse-noise (now \(rate(c.inverseNoise))), which the learned inverses learn with"
+        }
+    }
+
+    /// The rule's own options that shape W's update besides eta_W, in words and as options:
+    /// GAIT-prop's regulariser, target propagation's step and learned inverses (through which
+    /// its updates pass); nil for rules without such options.
+    private static func updateOptions(rule: RuleKind, configuration c: SimulationConfiguration) -> (values: String, options: String)? {
+        switch rule {
+        case .gaitProp:
+            return ("lambda_O = \(rate(c.orthogonality)) (GAIT-prop's orthogonality regulariser on W)", "--orthogonality")
+        case .dtp, .dtpSkip:
+            return ("beta = \(rate(c.targetStep)) or the learned inverses' eta_inv = \(rate(c.inverseRate)), sigma = \(rate(c.inverseNoise)) (through which its updates pass)",
+                    "--target-step, --inverse-rate or --inverse-noise")
+        default:
+            return nil
+        }
     }
 
     static func summaryJSON(_ o: SimulationOutcome) -> [String: Any] {
@@ -198,7 +248,7 @@ enum ProgressText {
         }
         object["diverged_at_step"] = o.summary.divergedAtStep as Any
         if let step = o.summary.divergedAtStep {
-            object["divergence"] = divergence(rule: o.summary.rule, step: step, lossBefore: o.lossBeforeDivergence, configuration: o.configuration)
+            object["divergence"] = divergence(rule: o.summary.rule, step: step, lossBefore: o.lossBeforeDivergence, cause: o.summary.divergenceCause, configuration: o.configuration)
         }
         return object
     }

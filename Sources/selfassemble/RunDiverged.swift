@@ -11,8 +11,10 @@ struct RunDiverged: Error, CustomStringConvertible {
 
     let step: Int
     let path: String
+    /// What diverged: "learning", or "development" for a blow-up of a development stage.
+    var what = "learning"
 
     var description: String {
-        "learning diverged at step \(step) and the run stopped there; \(path) is kept, complete and valid (it holds the run up to the divergence; `selfassemble validate` says so): exit status \(Self.exitCode) marks a diverged run"
+        "\(what) diverged at step \(step) and the run stopped there; \(path) is kept, complete and valid (it holds the run up to the divergence; `selfassemble validate` says so): exit status \(Self.exitCode) marks a diverged run"
     }
 }

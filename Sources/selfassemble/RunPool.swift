@@ -29,7 +29,8 @@ struct FinishedRun: Sendable {
 /// A run whose output is already complete with the same configuration is skipped, and one
 /// whose output is incomplete (killed or interrupted) with the same configuration is continued
 /// (`simulate --resume`), so an interrupted batch continues where it stopped; an incomplete
-/// output of another configuration is replaced; a complete output of another configuration
+/// output of another configuration is replaced; a complete or incomplete output whose data
+/// file changed since (``dataChange(since:of:)``) is run again and replaced, with a line saying why; a complete output of another configuration
 /// stops the batch before anything runs. Shared by
 /// `compare` and `sweep` (which also runs one run of its manifest per Slurm array task).
 struct RunPool {
@@ -55,10 +56,20 @@ struct RunPool {
         var pending = [Pending](), results = [Int: FinishedRun]()
         for (i, run) in runs.enumerated() {
             if try Self.isComplete(run) {
-                results[i] = FinishedRun(run: run, seconds: nil)
-                log?("\(run.label): kept \(run.outputPath) (complete)")
+                if let change = Self.dataChange(since: run.outputPath, of: run) {
+                    log?("\(run.label): running it again, replacing \(run.outputPath) once done: \(change)")
+                    pending.append(Pending(run: run, continuing: nil))
+                } else {
+                    results[i] = FinishedRun(run: run, seconds: nil)
+                    log?("\(run.label): kept \(run.outputPath) (complete)")
+                }
             } else {
-                pending.append(Pending(run: run, continuing: Self.continuable(run)))
+                var continuing = Self.continuable(run)
+                if let path = continuing, let change = Self.dataChange(since: path, of: run) {
+                    log?("\(run.label): starting it anew instead of continuing \(path): \(change)")
+                    continuing = nil
+                }
+                pending.append(Pending(run: run, continuing: continuing))
             }
         }
         let indexOf = Dictionary(runs.enumerated().map { ($1.outputPath, $0) }, uniquingKeysWith: { first, _ in first })
@@ -114,6 +125,19 @@ struct RunPool {
             throw ConfigurationError("\(run.outputPath) is a complete run of another configuration: remove it or choose another --out")
         }
         return true
+    }
+
+    /// Why the run file at `path` (of this run's configuration) no longer matches its data: the
+    /// data fingerprint of its last checkpoint (``SimulationCheckpoint/dataFingerprint``, the
+    /// one `--resume` checks) differs from that of the data at the configuration's path now (a
+    /// data file edited since). nil when they match, for the embedded synthetic task (it cannot
+    /// change), for files without a fingerprint, and when the data cannot be read now (the
+    /// run then fails with that reason if it is run).
+    static func dataChange(since path: String, of run: PlannedRun) -> String? {
+        guard let dataPath = run.configuration.data, let reader = try? RunReader(path: path), reader.snapshotCount > 0,
+              let stored = try? reader.checkpoint(snapshot: reader.snapshotCount - 1).dataFingerprint,
+              let current = try? SimulationRun.loadData(run.configuration).fingerprint, stored != current else { return nil }
+        return "the data at \(dataPath) have changed since it was run (fingerprint then \(stored), now \(current))"
     }
 
     /// The incomplete run file (killed or interrupted) of this run to continue: its partial

@@ -66,7 +66,10 @@ struct Simulate: ParsableCommand {
         }
         let outcome = try SimulationRun(start: start, reporter: reporter).execute()
         reporter.finish(outcome)
-        if let step = outcome.summary.divergedAtStep { throw RunDiverged(step: step, path: outcome.outputPath) }
+        if let step = outcome.summary.divergedAtStep {
+            let development = if case .development = outcome.summary.divergenceCause { true } else { false }
+            throw RunDiverged(step: step, path: outcome.outputPath, what: development ? "development" : "learning")
+        }
     }
 }
 

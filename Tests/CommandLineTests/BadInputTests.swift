@@ -22,6 +22,42 @@ final class BadInputTests: XCTestCase {
                        file: file, line: line)
     }
 
+    /// README's rule for exit codes, one case per command: a value wrong whatever the file
+    /// system holds is 64 (a thread count this OpenBLAS cannot run, a step that is not a
+    /// number, a negative threshold or snapshot index), a path the file system refuses is 1
+    /// (an --out whose directory is missing or cannot be made, or a file where a directory is wanted), the same
+    /// for simulate, compare and sweep. (--threads 1000 and export's bad values used to exit 1,
+    /// compare's and sweep's missing --out directory 64.)
+    func testExitCodesFollowReadmesRule() throws {
+        let run = dir.appendingPathComponent("run.h5").path
+        let made = try CommandRunner.run(["simulate", "--quiet", "--out", run, "--sizes", "8,6,4", "--epochs", "1",
+                                          "--development-steps", "2", "--descending-steps", "2"], in: dir)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let missing = dir.appendingPathComponent("no-such-directory").path
+        try Data("a file".utf8).write(to: dir.appendingPathComponent("plain"))
+        let small = ["--sizes", "8,6,4", "--epochs", "1"]
+        let cases: [(arguments: [String], status: Int32, words: [String])] = [
+            (["simulate", "--threads", "1000", "--out", "t.h5"] + small, 64, ["--threads 1000", "use 1 to"]),
+            (["compare", "--rules", "fa", "--seeds", "1", "--threads", "1000", "--out", "tc"] + small, 64, ["--threads 1000"]),
+            (["export", run, "ex", "--step", "abc"], 64, ["--step", "'abc'"]),
+            (["export", run, "ex", "--step", "last", "--threshold", "-1"], 64, ["--threshold", ">= 0"]),
+            (["export", run, "ex", "--snapshot-index", "-1"], 64, ["--snapshot-index", ">= 0"]),
+            (["simulate", "--out", missing + "/r.h5"] + small, 1, [missing, "does not exist"]),
+            (["compare", "--rules", "fa", "--seeds", "1", "--out", "plain/c"] + small, 1, ["cannot create the directory"]),
+            (["sweep", "--connectome", "default", "--grid", "epochs=1", "--out", dir.appendingPathComponent("plain/s").path], 1, ["cannot create the directory"]),
+            (["compare", "--rules", "fa", "--seeds", "1", "--out", "plain"] + small, 1, ["plain is a file"]),
+        ]
+        for c in cases {
+            let result = try CommandRunner.run(c.arguments, in: dir)
+            XCTAssertEqual(result.status, c.status, "\(c.arguments): \(result.stderr)")
+            XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+            for word in c.words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
+        }
+        for name in ["t.h5", "tc", "ex"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was not written")
+        }
+    }
+
     func testUnknownOption() throws {
         try assertRejected(["--no-such-option"], mentions: ["--no-such-option", "--help"])
     }

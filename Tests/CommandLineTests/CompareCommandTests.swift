@@ -13,6 +13,50 @@ final class CompareCommandTests: XCTestCase {
     private let small = ["--sizes", "64,16,10", "--epochs", "2", "--development-steps", "30", "--descending-steps", "20",
                          "--snapshot-every", "25"]
 
+    /// A complete run is kept only while its data are those it ran on: after the CSV file is
+    /// edited (every value changed, same shape), the next compare runs it again and replaces
+    /// it, with one line saying why, in this process and as a child; unchanged data keep it.
+    func testACompleteRunWhoseDataChangedIsRunAgain() throws {
+        let csv = dir.appendingPathComponent("data.csv")
+        func writeData(offset: Double) throws {
+            var rows = [String]()
+            for i in 0..<60 {
+                var fields = ["\(i % 3)"]
+                for j in 0..<4 {
+                    let value: Double = Double((i * 7 + j * 3) % 11) / 10 + offset
+                    fields.append(String(value))
+                }
+                rows.append(fields.joined(separator: ","))
+            }
+            try (["label,a,b,c,d"] + rows).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        }
+        for jobs in ["1", "2"] {
+            try writeData(offset: 0)
+            let out = dir.appendingPathComponent("stale-\(jobs)")
+            let arguments = ["compare", "--rules", "fa", "--seeds", "1", "--data", csv.path, "--sizes", "4,6,3", "--epochs", "1",
+                             "--out", out.path, "--jobs", jobs]
+            let first = try CommandRunner.run(arguments)
+            XCTAssertEqual(first.status, 0, first.stderr)
+            let file = out.appendingPathComponent("fa-seed1.h5").path
+            func fingerprint() throws -> String? {
+                let reader = try RunReader(path: file)
+                return try reader.checkpoint(snapshot: reader.snapshotCount - 1).dataFingerprint
+            }
+            let before = try XCTUnwrap(try fingerprint())
+            let same = try CommandRunner.run(arguments)
+            XCTAssertTrue(same.stderr.contains("fa seed 1: kept \(file) (complete)"), same.stderr)
+
+            try writeData(offset: 0.5)
+            let again = try CommandRunner.run(arguments)
+            XCTAssertEqual(again.status, 0, again.stderr)
+            XCTAssertFalse(again.stderr.contains("kept"), again.stderr)
+            let line = try XCTUnwrap(again.stderrLines.first { $0.contains("fa seed 1: running it again, replacing \(file) once done: the data at \(csv.path) have changed since it was run") }, again.stderr)
+            XCTAssertTrue(line.contains(before), line)
+            XCTAssertTrue(try RunReader(path: file).isComplete)
+            XCTAssertNotEqual(try fingerprint(), before, "the file now holds the run on the current data")
+        }
+    }
+
     func testComparesRulesOnIdenticalInputsAndKeepsCompleteRuns() throws {
         let digits = try CommandRunner.digitsDirectory()
         let out = dir.appendingPathComponent("cmp")
@@ -66,9 +110,16 @@ final class CompareCommandTests: XCTestCase {
                                    (["--rule", "fa"], ["--rules"]),
                                    (["--jobs", "0"], ["--jobs"]),
                                    (["--seeds", "1,2,1"], ["--seeds", "1", "twice"]),
-                                   (["--rules", "bp,fa,bp"], ["--rules", "bp", "twice"])] {
+                                   (["--rules", "bp,fa,bp"], ["--rules", "bp", "twice"]),
+                                   // A per-rule value of a rule not compared, or given twice, is not silently dropped or overridden.
+                                   (["--rules", "fa", "--rates", "dfa=0.1"], ["--rates sets dfa, which --rules does not compare (fa)", "add dfa to --rules or drop dfa=0.1"]),
+                                   (["--rules", "fa", "--rates", "fa=0.1,fa=0.2"], ["--rates sets fa twice in 'fa=0.1,fa=0.2'"]),
+                                   (["--rules", "fa,bp", "--decays", "kolen-pollack=1e-3"], ["--decays sets kolen-pollack, which --rules does not compare (fa,bp)"]),
+                                   (["--rules", "fa", "--decays", "fa=0,fa=0"], ["--decays sets fa twice"])] {
             let result = try CommandRunner.run(["compare", "--out", dir.appendingPathComponent("x").path] + arguments + small, in: dir)
             XCTAssertNotEqual(result.status, 0)
+            if arguments.contains("--rates") || arguments.contains("--decays") { XCTAssertEqual(result.status, 64, result.stderr) }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x").path), "nothing written: \(arguments)")
             XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
             for word in words { XCTAssertTrue(result.stderr.contains(word), "'\(word)' in \(result.stderr)") }
         }

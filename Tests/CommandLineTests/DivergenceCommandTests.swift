@@ -43,6 +43,56 @@ final class DivergenceCommandTests: XCTestCase {
         XCTAssertEqual(try CommandRunner.run(["validate", path("healthy.h5")]).stdout.hasSuffix(", complete)\n"), true)
     }
 
+    /// A learned inverse that overflows (dtp at --inverse-noise 1e20, and dtp-skip and
+    /// gait-prop likewise) is a divergence: exit 3, a complete file that `validate` calls
+    /// complete and diverged, and the advice names the rule's own options, not --eta-v.
+    /// (It used to exit 1 with "a weight overflowed ... lower --eta-w or --eta-v" and leave a
+    /// file that looked killed and could never be continued.)
+    func testAnOverflowingLearnedInverseIsADivergenceNamingItsOptions() throws {
+        for rule in ["dtp", "dtp-skip", "gait-prop"] {
+            let out = path("\(rule).h5")
+            let result = try CommandRunner.run(["simulate", "--out", out, "--rule", rule, "--inverse-noise", "1e20", "--sizes", "16,12,10,8",
+                                                "--epochs", "1", "--development-steps", "0", "--descending-steps", "0"])
+            XCTAssertEqual(result.status, 3, "\(rule): \(result.stderr)")
+            let step = try XCTUnwrap(try RunReader(path: out).summary()?.divergedAtStep)
+            XCTAssertTrue(try RunReader(path: out).isComplete)
+            let line = try XCTUnwrap(result.stdoutLines.first { $0.hasPrefix("  learning diverged at step \(step)") }, result.stdout)
+            XCTAssertTrue(line.contains("rule \(rule)'s learned feedback Q_") && line.contains("lower --inverse-rate (now 0.5) or --inverse-noise (now 1e+20)"), line)
+            XCTAssertFalse(line.contains("--eta-v") || line.contains("eta_W"), line)
+            XCTAssertTrue(try CommandRunner.run(["validate", out]).stdout.hasSuffix(", complete, diverged at step \(step))\n"))
+        }
+    }
+
+    /// W's update diverging in a rule with its own options that shape it names them, not
+    /// eta_W alone: GAIT-prop at --orthogonality 1e9, dtp at --inverse-rate 1e6 (whose
+    /// learned inverses grow until the updates through them run away).
+    func testADivergingUpdateNamesTheRulesOwnOptions() throws {
+        for (rule, option, named) in [("gait-prop", ["--orthogonality", "1e9"], "lambda_O = 1e+09"),
+                                      ("dtp", ["--inverse-rate", "1e6"], "eta_inv = 1e+06")] {
+            let out = path("\(rule)-update.h5")
+            let result = try CommandRunner.run(["simulate", "--out", out, "--rule", rule, "--sizes", "16,12,8", "--epochs", "1",
+                                                "--development-steps", "0", "--descending-steps", "0"] + option)
+            XCTAssertEqual(result.status, 3, result.stderr)
+            let line = try XCTUnwrap(result.stdoutLines.first { $0.hasPrefix("  learning diverged at step") }, result.stdout)
+            XCTAssertTrue(line.contains(named) && line.contains("lower --eta-w or ") && line.contains(option[0]), line)
+        }
+    }
+
+    /// Development that blows up is reported as development's divergence naming its stage's
+    /// options: a descending stage at rate 1e30 leaves W near 1e29, and the first learning step
+    /// (whose activities overflow) is not blamed on eta_W.
+    func testADevelopmentBlowUpIsReportedAsDevelopmentDiverging() throws {
+        let out = path("development.h5")
+        let result = try CommandRunner.run(["simulate", "--out", out, "--sizes", "16,20,8", "--epochs", "1", "--descending-rate", "1e30",
+                                            "--development-steps", "20", "--descending-steps", "20"])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertEqual(try RunReader(path: out).summary()?.divergedAtStep, 40)
+        let line = try XCTUnwrap(result.stdoutLines.first { $0.hasPrefix("  development diverged in the descending-stage (step 40)") }, result.stdout)
+        XCTAssertTrue(line.hasSuffix("lower --descending-rate (now 1e+30) or raise --descending-decay (now 0.002)"), line)
+        XCTAssertFalse(line.contains("eta_W"), line)
+        XCTAssertTrue(result.stderrLines.last?.hasPrefix("selfassemble: development diverged at step 40 and the run stopped there;") == true, result.stderr)
+    }
+
     /// The user's command: feedback alignment at eta_W = 1000 on digits ended at chance with a
     /// finite loss of 1.2e19 and "diverged: no". Its loss passes the runaway bound in the first
     /// epoch; the run stops there and the table says so, in this process and as a child.

@@ -20,7 +20,8 @@ final class TargetPropagationOptionTests: XCTestCase {
     func testBadValuesGetOneLineAndNoOutput() throws {
         let cases: [(option: String, value: String, words: [String])] = [
             ("--target-step", "0", ["target-step", "> 0"]), ("--target-step", "-0.2", ["target-step"]),
-            ("--target-step", "nan", ["target-step", "finite"]), ("--inverse-noise", "-0.1", ["inverse-noise", ">= 0"]),
+            ("--target-step", "nan", ["target-step", "finite"]), ("--target-step", "1e5", ["target-step", "at most 10", "small step"]),
+            ("--target-step", "10.5", ["target-step", "at most 10"]), ("--inverse-noise", "-0.1", ["inverse-noise", ">= 0"]),
             ("--inverse-rate", "0", ["inverse-rate", "> 0"]), ("--inverse-rate", "inf", ["inverse-rate", "finite"]),
             ("--orthogonality", "-1e-3", ["orthogonality", ">= 0"]),
         ]
@@ -41,6 +42,13 @@ final class TargetPropagationOptionTests: XCTestCase {
         XCTAssertNotEqual(file.status, 0)
         XCTAssertEqual(file.stderrLines.count, 1, file.stderr)
         XCTAssertTrue(file.stderr.contains("learning.target_step"), file.stderr)
+        // So is one past the largest beta, with the reason.
+        try "levels: [{size: 24}, {size: 12}, {size: 5}]\ninput: 16\nlearning: {rule: dtp, target_step: 1e38}\n".write(toFile: yaml, atomically: true, encoding: .utf8)
+        let huge = try CommandRunner.run(["simulate", "--connectome", yaml, "--out", path("bad.h5")], in: dir)
+        XCTAssertNotEqual(huge.status, 0)
+        XCTAssertEqual(huge.stderrLines.count, 1, huge.stderr)
+        XCTAssertTrue(huge.stderr.contains("learning.target_step") && huge.stderr.contains("at most 10"), huge.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("bad.h5")))
     }
 
     /// --target-step changes dtp's run and is stored; bp ignores it (bit-identical run, one

@@ -24,6 +24,14 @@ final class DivergenceTests: XCTestCase {
         return try Simulation(configuration: c, data: task.generate(seed: 1))
     }
 
+    /// A small run of `c`: 16 features, 8 classes, 64 training and 16 test samples.
+    private func smallRun(_ c: SimulationConfiguration) throws -> Simulation {
+        var task = GaussianClusters(features: 16, classes: 8)
+        task.trainSamples = 64
+        task.testSamples = 16
+        return try Simulation(configuration: c, data: task.generate(seed: 1))
+    }
+
     func testDivergenceStopsTheRunWithAFiniteCircuit() throws {
         var simulation = try divergingRun()
         var divergedEvents = [Int]()
@@ -73,9 +81,10 @@ final class DivergenceTests: XCTestCase {
         XCTAssertEqual(summary.finalCircuit, initial, "the update was not applied")
     }
 
-    /// Weights that development makes non-finite stop the run with an error when the next
-    /// snapshot is taken, before any listener sees non-finite weights.
-    func testOverflowIsCaughtBeforeASnapshotIsReported() throws {
+    /// A development step that would overflow the weights it changes is a divergence of
+    /// development (the step is not applied, the run stops with the finite circuit before it,
+    /// the cause names the stage), not an error at the next snapshot.
+    func testADevelopmentStepThatOverflowsIsADevelopmentDivergence() throws {
         var c = SimulationConfiguration()
         c.sizes = [16, 20, 8]
         c.developmentSteps = 0
@@ -84,21 +93,85 @@ final class DivergenceTests: XCTestCase {
         c.batch = 4
         c.epochs = 1
         c.snapshotEvery = 5
-        var task = GaussianClusters(features: 16, classes: 8)
-        task.trainSamples = 64
-        task.testSamples = 16
-        var simulation = try Simulation(configuration: c, data: task.generate(seed: 1))
+        var simulation = try smallRun(c)
         var reported = [Int]()
-        XCTAssertThrowsError(try simulation.run { event in
+        var causes = [DivergenceCause]()
+        let summary = try simulation.run { event in
             if case .snapshot(let s) = event {
                 XCTAssertTrue(s.circuit.isFinite, "snapshot \(s.step) is finite")
                 reported.append(s.step)
             }
-        }) { error in
-            guard case SimulationError.overflow(let step) = error else { return XCTFail("expected an overflow, got \(error)") }
-            XCTAssertEqual(step, 10, "caught at the snapshot at the end of development")
+            if case .diverged(_, let cause) = event { causes.append(cause) }
         }
-        XCTAssertFalse(reported.contains(10), "the overflowed end of development was not reported")
+        let step = try XCTUnwrap(summary.divergedAtStep)
+        XCTAssertLessThan(step, 10, "a step of the descending stage overflowed")
+        guard causes.count == 1, case .development(let stage, let largest) = causes[0] else { return XCTFail("one development divergence: \(causes)") }
+        XCTAssertEqual(stage, .descendingStage)
+        XCTAssertFalse(largest <= Float.greatestFiniteMagnitude / 2, "the refused step passed the bound")
+        XCTAssertEqual(summary.divergenceCause, causes[0])
+        XCTAssertEqual(reported.last, step, "the last finite circuit is recorded")
+        XCTAssertTrue(summary.finalCircuit.isFinite)
+        // The circuit kept is the one before the refused step, bit for bit (it is rebuilt by
+        // replaying the steps since the last development snapshot).
+        var reference = try smallRun(c)
+        try reference.start { _ in }
+        while reference.step < step { try reference.advance { _ in } }
+        XCTAssertTrue(reference.circuit == summary.finalCircuit, "the circuit of step \(step)")
+        XCTAssertNotEqual(step % c.snapshotEvery, 0, "the divergence is between snapshots, so the replay is exercised")
+    }
+
+    /// A descending stage that leaves finite weights too large to compute with (1e29) is named
+    /// as the cause when the first learning step's activities overflow, not eta_W.
+    func testWeightsDevelopmentLeftTooLargeAreADevelopmentDivergence() throws {
+        var c = SimulationConfiguration()
+        c.sizes = [16, 20, 8]
+        c.developmentSteps = 5
+        c.descendingSteps = 5
+        c.descendingRate = 1e30
+        c.batch = 4
+        c.epochs = 1
+        var simulation = try smallRun(c)
+        let summary = try simulation.run()
+        XCTAssertEqual(summary.divergedAtStep, 10, "at the first learning step")
+        guard case .development(let stage, let largest) = summary.divergenceCause else { return XCTFail("\(String(describing: summary.divergenceCause))") }
+        XCTAssertEqual(stage, .descendingStage)
+        XCTAssertGreaterThan(largest, 1e20)
+        XCTAssertTrue(largest.isFinite)
+    }
+
+    /// A rule's learned feedback that would overflow (the learned inverses of dtp, dtp-skip and
+    /// gait-prop at a huge --inverse-noise) refuses the whole step: the run diverges there with
+    /// the circuit before the step (forward weights and feedback), and the cause names the projection.
+    func testLearnedFeedbackThatOverflowsIsADivergence() throws {
+        for rule in [RuleKind.dtp, .dtpSkip, .gaitProp] {
+            var c = SimulationConfiguration()
+            c.rule = rule
+            c.sizes = [16, 12, 10, 8]
+            c.inverseNoise = 1e20
+            c.developmentSteps = 0
+            c.descendingSteps = 0
+            c.batch = 8
+            c.epochs = 1
+            var simulation = try smallRun(c)
+            let start = simulation.circuit
+            let summary = try simulation.run()
+            XCTAssertEqual(summary.divergedAtStep, 0, "\(rule)")
+            guard case .feedbackLearning(let projection) = summary.divergenceCause else { return XCTFail("\(rule): \(String(describing: summary.divergenceCause))") }
+            XCTAssertNotNil(start.feedback[projection], "\(rule): \(projection) is one of the rule's projections")
+            XCTAssertTrue(summary.finalCircuit == start, "\(rule): the step was refused whole")
+        }
+    }
+
+    /// Feedback that stays within the bound is not refused: the check finds the first
+    /// projection past it, in ``FeedbackProjection/ordered(_:)`` order, and none in a finite circuit.
+    func testUnboundedFeedbackNamesTheProjectionPastTheBound() throws {
+        var circuit = Circuit(randomFor: try SimulationConfiguration().validated(), seed: 1)
+        circuit.feedback = ["B_2": Matrix(rows: 2, cols: 2, values: [1, 1, 1, 1]), "B_3": Matrix(rows: 2, cols: 2, values: [1, 1, 1, 1])]
+        XCTAssertNil(DivergenceCheck.unboundedFeedback(of: circuit))
+        circuit.feedback["B_3"]![1, 1] = Float.greatestFiniteMagnitude
+        XCTAssertEqual(DivergenceCheck.unboundedFeedback(of: circuit), "B_3")
+        circuit.feedback["B_2"]![0, 1] = .nan
+        XCTAssertEqual(DivergenceCheck.unboundedFeedback(of: circuit), "B_2")
     }
 
     /// The divergence step does not depend on which updates are applied or computed: eta_V = 0,

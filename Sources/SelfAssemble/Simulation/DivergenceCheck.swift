@@ -110,6 +110,35 @@ public struct DivergenceCheck: Sendable {
         return true
     }
 
+    /// The first of `names` (in ``FeedbackProjection/ordered(_:)`` order) whose projection in
+    /// `circuit.feedback` is not finite or passes the bound (half of Float's largest value);
+    /// nil when all are within it. Checked after a rule learned its feedback
+    /// (``LearningRule/learnFeedback(_:update:context:)``), whose updates (a learned inverse's
+    /// least-squares step on noisy rates) have no factored bound like the forward updates.
+    static func unboundedFeedback(of circuit: Circuit) -> String? {
+        FeedbackProjection.ordered(circuit.feedback.keys).first { !isBounded(circuit.feedback[$0]!) }
+    }
+
+    /// Why a development step of `stage` that left `circuit` may not stand: a weight it changes
+    /// (V and Vbar in the reciprocal stage, W and Wbar in the descending stage) is not finite;
+    /// nil when all are. The bit scan of ``Matrix/isFinite`` (the cheapest pass over the
+    /// changed weights; about 2% of a development step on levels of 512). Finite weights
+    /// too large to learn from are caught at the first learning step
+    /// (``Simulation``'s development cause of a non-finite first step).
+    static func developmentRefusal(of circuit: Circuit, stage: Phase) -> DivergenceCause? {
+        let kinds: [ProjectionKind] = stage == .reciprocalStage ? [.V, .Vbar] : [.W, .Wbar]
+        for l in 1...circuit.levels {
+            for kind in kinds {
+                guard let m = circuit[l][kind], !m.isFinite else { continue }
+                return .development(stage: stage, largestWeight: m.largestMagnitude)
+            }
+        }
+        return nil
+    }
+
+    /// Every entry finite and at most the bound (NaN compares false).
+    private static func isBounded(_ m: Matrix) -> Bool { m.largestMagnitude <= Float(limit) }
+
     /// The bound of max|M| after `M <- (1 - decay) M + rate * direction`, nil when it could pass
     /// the limit (then the step diverges). From the carried bound of max|M|, or from M itself
     /// when none is carried or the carried one is too large to decide.

@@ -54,6 +54,17 @@ public enum DivergenceCause: Sendable, Equatable {
     /// The minibatch loss exceeded the runaway bound (``DivergenceCheck/runawayFactor`` times
     /// the loss of chance).
     case runaway(loss: Double, bound: Double)
+    /// The rule's learned feedback (``LearningRule/learnFeedback(_:update:context:)``: Kolen-Pollack's
+    /// B_l, the learned inverses Q_l, c_l of target propagation and GAIT-prop) would have become
+    /// non-finite or passed the bound of ``DivergenceCheck`` in projection `projection` (a
+    /// ``FeedbackName``): its own hyperparameters (e.g. --inverse-rate, --inverse-noise) are the cause,
+    /// not eta_W's update of W.
+    case feedbackLearning(projection: String)
+    /// Development blew up: a step of `stage` would have made a weight it changes non-finite
+    /// or pass the bound of ``DivergenceCheck`` (then `step` is that development step), or the
+    /// weights development left (`largestWeight`, max |W|) already make the first learning
+    /// step's activities non-finite. The stage's rate is the cause, not eta_W.
+    case development(stage: Phase, largestWeight: Float)
 }
 
 /// The end of a run.
@@ -72,18 +83,21 @@ public struct SimulationSummary: Sendable {
     public var finalCircuit: Circuit
     /// Where learning diverged and the run stopped; nil for a run that went to the end.
     public var divergedAtStep: Int?
+    /// Why it diverged (nil when it did not, or when it diverged before it was continued).
+    public var divergenceCause: DivergenceCause? = nil
 }
 
 /// A run that cannot go on.
 public enum SimulationError: Error, CustomStringConvertible {
-    /// The weights themselves became non-finite although every applied update was finite
-    /// (overflow); found when the next snapshot is taken.
+    /// The weights themselves became non-finite although the divergence check admitted every
+    /// step (it refuses learning, feedback-learning and development steps that could overflow);
+    /// found when the next snapshot is taken. A last guard, not expected to happen.
     case overflow(step: Int)
 
     public var description: String {
         switch self {
         case .overflow(let step):
-            "a weight overflowed at step \(step): lower --eta-w or --eta-v"
+            "a weight became non-finite by step \(step) although every step passed the divergence check: lower the rates of this run (--eta-w, --eta-v, the rule's own) and report it as a bug of the check"
         }
     }
 }

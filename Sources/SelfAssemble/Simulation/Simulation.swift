@@ -38,6 +38,19 @@ public struct Simulation: Sendable {
     public var detector: AssemblyDetector { checkpoint.detector }
     /// The step at which learning diverged (its update was not applied; see ``DivergenceCheck``).
     public var divergedAtStep: Int? { checkpoint.divergedAtStep }
+    /// Why the run diverged, when it diverged in this process (not stored in the checkpoint).
+    public private(set) var divergenceCause: DivergenceCause?
+    /// The step, circuit and development generator from which a development step that blew up
+    /// is replayed (``restoreBeforeDevelopmentStep()``); taken at the first development step of
+    /// this process and at every snapshot step of development after it.
+    private var developmentRestart: DevelopmentRestart?
+
+    /// A point development can be replayed from.
+    private struct DevelopmentRestart: Sendable {
+        var step: Int
+        var circuit: Circuit
+        var rng: Xoshiro256StarStar
+    }
 
     /// Steps of the reciprocal stage, the first of development.
     public var developmentSteps: Int { configuration.developmentSteps }
@@ -155,26 +168,54 @@ public struct Simulation: Sendable {
     /// Takes one step (development or learning) and reports what it produced.
     public mutating func advance(_ onEvent: (SimulationEvent) throws -> Void) throws {
         precondition(!isFinished, "the run is finished")
-        switch phase {
-        case .reciprocalStage:
-            reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
-            divergenceCheck.forget()
-        case .descendingStage:
-            descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
-            divergenceCheck.forget()
-        case .learning:
-            if let cause = try learningStep(onEvent) {
-                // A diverging circuit is an outcome (a circuit without development typically does
-                // this), not a failure: stop with the last finite state and record it.
-                checkpoint.divergedAtStep = step
-                if checkpoint.lastRecordedStep != step { try record(onEvent, wholeTestSet: true) }
-                try onEvent(.diverged(step: step, cause: cause))
-                return
+        let stage = phase
+        var cause: DivergenceCause?
+        switch stage {
+        case .reciprocalStage, .descendingStage:
+            if developmentRestart == nil || (step % configuration.snapshotEvery == 0 && developmentRestart?.step != step) {
+                developmentRestart = DevelopmentRestart(step: step, circuit: circuit, rng: checkpoint.developmentRng)
             }
+            developmentStep(stage)
+            divergenceCheck.forget()
+            cause = DivergenceCheck.developmentRefusal(of: circuit, stage: stage)
+            if cause != nil { restoreBeforeDevelopmentStep() }
+        case .learning:
+            developmentRestart = nil
+            cause = try learningStep(onEvent)
+        }
+        if let cause {
+            // A diverging circuit is an outcome (a circuit without development typically does
+            // this), not a failure: stop with the last finite state and record it.
+            divergenceCause = cause
+            checkpoint.divergedAtStep = step
+            if checkpoint.lastRecordedStep != step { try record(onEvent, wholeTestSet: true) }
+            try onEvent(.diverged(step: step, cause: cause))
+            return
         }
         checkpoint.step += 1
         if isSnapshotStep { try record(onEvent) }
         try onEvent(.progress(progress))
+    }
+
+    /// One step of a development stage (in place).
+    private mutating func developmentStep(_ stage: Phase) {
+        if stage == .reciprocalStage {
+            reciprocalStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+        } else {
+            descendingStage.step(&circuit, plastic: plasticity.plastic, using: &checkpoint.developmentRng)
+        }
+    }
+
+    /// After a development step that blew up: the circuit as it was before that step, rebuilt
+    /// by replaying the steps since ``developmentRestart`` (bit-identical: the same circuit,
+    /// generator and products). Copying the circuit before every step to restore it would
+    /// cost about a tenth of a development step on wide levels; the restart point, taken once
+    /// per snapshot interval, costs one copy of the changed matrices per interval.
+    private mutating func restoreBeforeDevelopmentStep() {
+        guard let restart = developmentRestart else { return }
+        circuit = restart.circuit
+        checkpoint.developmentRng = restart.rng
+        for update in restart.step..<step { developmentStep(phase(ofUpdate: update)) }
     }
 
     /// One minibatch of the learning phase; the cause when it diverges (not applied; see ``DivergenceCheck``).
@@ -194,12 +235,22 @@ public struct Simulation: Sendable {
                                       settings: plasticity)
         rule.refreshFeedback(&circuit, context: context)
         let update = rule.plasticity(of: circuit, input: batch.inputs, labels: batch.labels)
-        if let cause = divergenceCheck.refusal(of: update, to: circuit, settings: plasticity) { return cause }
+        if let cause = divergenceCheck.refusal(of: update, to: circuit, settings: plasticity) {
+            return developmentCause(of: cause) ?? cause
+        }
+        // A rule that learns its feedback may overflow it (e.g. a learned inverse at a large
+        // --inverse-noise): that step is refused whole, so the circuit before it is kept.
+        let before = configuration.rule.learnsFeedback ? circuit : nil
+        circuit.apply(update, settings: plasticity)
+        rule.learnFeedback(&circuit, update: update, context: context)
+        if let before, let projection = DivergenceCheck.unboundedFeedback(of: circuit) {
+            circuit = before
+            divergenceCheck.forget()
+            return .feedbackLearning(projection: projection)
+        }
         checkpoint.epochLoss += update.loss * Double(update.samples)
         checkpoint.epochCorrect += update.correct
         checkpoint.epochSamples += update.samples
-        circuit.apply(update, settings: plasticity)
-        rule.learnFeedback(&circuit, update: update, context: context)
         if position == batchesPerEpoch - 1 {
             let accuracy = testAccuracy()
             checkpoint.testAccuracyByEpoch.append(accuracy)
@@ -210,16 +261,26 @@ public struct Simulation: Sendable {
         return nil
     }
 
+    /// A divergence at the first learning step whose activities are not finite, after a
+    /// descending stage that ran: the weights learning starts from are those development left
+    /// (no learning update has touched them yet), so the stage's rate is the cause, not eta_W.
+    private func developmentCause(of cause: DivergenceCause) -> DivergenceCause? {
+        guard cause == .notFinite, step == developmentEnd, configuration.descendingSteps > 0,
+              plasticity.plastic.contains(.W) else { return nil }
+        let largest = (1...circuit.levels).map { circuit[$0].W.largestMagnitude }.max() ?? 0
+        return .development(stage: .descendingStage, largestWeight: largest)
+    }
+
     /// Snapshots at the first step, every `snapshotEvery` steps, at the end of each development
     /// stage and at the last step.
     private var isSnapshotStep: Bool {
         step % configuration.snapshotEvery == 0 || step == developmentSteps || step == developmentEnd || step == totalSteps
     }
 
-    /// Measures and reports a snapshot. The weights are checked here, once per snapshot rather
-    /// than in every step (the scan cost about a tenth of a development step): a learning step
-    /// that could make them non-finite is never applied (``DivergenceCheck``), so only
-    /// development or a rule's learned feedback can, and no such snapshot reaches the listeners.
+    /// Measures and reports a snapshot. The weights are checked here once more: no step that
+    /// could make them non-finite is applied (learning, a rule's learned feedback and
+    /// development all diverge instead; ``DivergenceCheck``), so this is a last guard, and no
+    /// non-finite snapshot reaches the listeners.
     ///
     /// The test accuracy is the whole test set's at an epoch's end (measured there already), at
     /// the run's last step and where it diverged; elsewhere that of ``snapshotTestSamples``.
@@ -285,7 +346,8 @@ public struct Simulation: Sendable {
             finalTrainAccuracy: trainAccuracy, testAccuracyByEpoch: checkpoint.testAccuracyByEpoch,
             onsets: detector.onsets,
             shortfalls: (1...architecture.levels).map { detector.shortfall(level: $0) },
-            finalMotif: checkpoint.latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep)
+            finalMotif: checkpoint.latestMotif, finalCircuit: circuit, divergedAtStep: divergedAtStep,
+            divergenceCause: divergenceCause)
     }
 }
 
