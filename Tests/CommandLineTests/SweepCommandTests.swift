@@ -176,7 +176,9 @@ final class SweepCommandTests: XCTestCase {
         let reference = dir.appendingPathComponent("reference.h5").path
         let fresh = try CommandRunner.run(["simulate", "--connectome", (continued as NSString).deletingPathExtension + ".yaml",
                                            "--out", reference, "--quiet"], in: dir)
-        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        // Seeds 1, 4, 5 and 6 of this short development run away in learning (exit 3): the
+        // continued run must diverge at the same step as the fresh one.
+        XCTAssertTrue(CommandRunner.completed.contains(fresh.status), fresh.stderr)
         for metric in ["test_accuracy", "reciprocity_1", "alignment_H_2"] {
             XCTAssertEqual(try RunReader(path: continued).metric(metric).map(\.bitPattern),
                            try RunReader(path: reference).metric(metric).map(\.bitPattern), metric)
