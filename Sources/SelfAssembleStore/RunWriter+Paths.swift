@@ -53,6 +53,10 @@ extension RunWriter {
 
     static func refusingToOverwrite(_ path: String) -> StoreError {
         if RunFileLock.isHeld(on: path) { return RunFileLock.beingWritten(path, action: "write") }
+        // A complete run has nothing to continue: --resume is offered only for an incomplete one.
+        if let reader = try? RunReader(path: path), reader.isComplete {
+            return StoreError("refusing to overwrite the existing file \(path), a complete run: choose another --out, or pass --overwrite to replace it")
+        }
         return StoreError("refusing to overwrite the existing file \(path): choose another --out, pass --overwrite to replace it, or --resume \(path) to continue it")
     }
 

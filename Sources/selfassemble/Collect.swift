@@ -55,6 +55,9 @@ struct Collect: ParsableCommand {
         }
         // By default the first parameter that takes more than one value in the table (none: no plot).
         let parameter = against ?? table.groupParameters.first { p in Set(table.groups.map { $0.parameters[p] ?? "" }).count > 1 }
+        if against != nil && table.groupParameters.isEmpty {
+            throw ValidationError("--against \(against!): this sweep varies only the seed, so there is no parameter to plot against; run collect without --against")
+        }
         if let parameter, !table.groupParameters.contains(parameter) {
             throw ValidationError("--against \(parameter) is not a parameter of this sweep other than the seed; use one of \(table.groupParameters.joined(separator: ", "))")
         }

@@ -101,6 +101,17 @@ final class ReplacementCommandTests: XCTestCase {
 
     /// --overwrite replaces run files, not a data file a mistyped --out names (directly or
     /// through a link).
+    /// Without --overwrite an existing complete run is refused, and --resume is not offered for
+    /// it (a complete run has nothing to continue); an incomplete one is offered --resume.
+    func testRefusingACompleteRunDoesNotOfferResume() throws {
+        let file = path("complete.h5")
+        _ = try writeOldRun(file)
+        let again = try CommandRunner.run(["simulate"] + old + ["--out", file])
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("a complete run"), again.stderr)
+        XCTAssertFalse(again.stderr.contains("--resume"), again.stderr)
+    }
+
     func testOverwriteRefusesAFileThatIsNotARun() throws {
         let data = path("digits.csv"), link = path("link.h5")
         try "label,x1\n0,1\n".write(toFile: data, atomically: true, encoding: .utf8)

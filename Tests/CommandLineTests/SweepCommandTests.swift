@@ -104,6 +104,29 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("its values are 1, 2.5"), unknown.stderr)
     }
 
+    /// A sweep over the seed alone has nothing to plot against: `collect --against` says so
+    /// (it listed an empty "use one of").
+    func testCollectAgainstAParameterOfASeedOnlySweepSaysThereIsNone() throws {
+        let definition = dir.appendingPathComponent("tiny.yaml")
+        try """
+        name: tiny
+        input: 8
+        levels:
+          - {size: 12}
+          - {size: 4}
+        learning: {epochs: 1, eta_w: 0.02}
+        development: {steps: 40, descending_steps: 20}
+        snapshots: {every: 20}
+        """.write(to: definition, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("seeds")
+        let sweep = try CommandRunner.run(["sweep", "--connectome", definition.path, "--grid", "seed=1,2", "--out", out.path], in: dir)
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        let collected = try CommandRunner.run(["collect", out.path, "--against", "ratio"], in: dir)
+        XCTAssertEqual(collected.status, 64)
+        XCTAssertTrue(collected.stderr.contains("varies only the seed"), collected.stderr)
+        XCTAssertEqual(try CommandRunner.run(["collect", out.path], in: dir).status, 0)
+    }
+
     func testSweepKilledHalfWayAndRestartedRunsNoRunTwiceAndLosesNone() throws {
         let out = dir.appendingPathComponent("sw")
         let arguments = ["sweep"] + Self.small + ["--grid", "epochs=6", "--grid", "seed=1..6", "--out", out.path, "--jobs", "2"]
